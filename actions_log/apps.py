@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ActionsLogConfig(AppConfig):
+    name = "actions_log"
+    verbose_name = "Action logs"

@@ -1,0 +1,2 @@
+def home_context(page, request):
+    return {}
