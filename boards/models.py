@@ -81,7 +81,7 @@ class Person(RevisionMixin, index.Indexed, models.Model):
         return ", ".join(part for part in (self.job_title, self.organisation) if part)
 
 
-class BoardIndexPage(Page):
+class BoardIndexPage(RoutablePageMixin, Page):
     """The "Partnership boards" section: lists every board."""
 
     intro = RichTextField(blank=True)
@@ -95,6 +95,12 @@ class BoardIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["boards"] = BoardPage.objects.child_of(self).live().order_by("title")
         return context
+
+    @path("calendar.ics", name="calendar")
+    def calendar(self, request):
+        from meetings.calendars import all_boards_calendar_response
+
+        return all_boards_calendar_response(request, board_index=self)
 
 
 class BoardKind(models.TextChoices):

@@ -267,13 +267,13 @@ class MeetingPage(RoutablePageMixin, Page):
 
     @path("agenda-pack.docx", name="agenda_pack")
     def agenda_pack(self, request):
-        from .views import agenda_pack_response
+        from .agenda_pack import agenda_pack_response
 
         return agenda_pack_response(request, meeting=self, members_pack=False)
 
     @path("members-pack.docx", name="members_pack")
     def members_pack(self, request):
-        from .views import agenda_pack_response
+        from .agenda_pack import agenda_pack_response
 
         return agenda_pack_response(request, meeting=self, members_pack=True)
 
