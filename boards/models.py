@@ -16,7 +16,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, re_path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, RevisionMixin
 from wagtail.search import index
@@ -96,7 +96,7 @@ class BoardIndexPage(RoutablePageMixin, Page):
         context["boards"] = BoardPage.objects.child_of(self).live().order_by("title")
         return context
 
-    @path("calendar.ics", name="calendar")
+    @re_path(r"^calendar\.ics/?$", name="calendar")
     def calendar(self, request):
         from meetings.calendars import all_boards_calendar_response
 
@@ -207,7 +207,7 @@ class BoardPage(RoutablePageMixin, Page):
         context.update(board_context(self, request))
         return context
 
-    @path("calendar.ics", name="calendar")
+    @re_path(r"^calendar\.ics/?$", name="calendar")
     def calendar(self, request):
         from meetings.calendars import board_calendar_response
 
@@ -279,3 +279,8 @@ class Membership(Orderable):
         return (self.start_date is None or self.start_date <= today) and (
             self.end_date is None or self.end_date >= today
         )
+
+
+# Roles in the admin. The groups are created by migration boards 0002; code finds them by name.
+DEMOCRATIC_SERVICES_GROUP = "Democratic services"
+BOARD_MEMBERS_GROUP = "Board members"

@@ -5,6 +5,7 @@ import datetime
 import factory
 import wagtail_factories
 from django.utils import timezone
+from wagtail.models import Collection
 
 from boards.factories import BoardPageFactory
 
@@ -39,6 +40,7 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
 
 
 class DocumentFactory(wagtail_factories.DocumentFactory):
+    collection = factory.LazyFunction(Collection.get_first_root_node)
     title = factory.Sequence(lambda n: f"Report {n}")
     file = factory.django.FileField(filename="report.pdf", data=b"%PDF-1.4\n%test paper\n")
 

@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.admin.forms import WagtailAdminPageForm
 
+AGENDA_ITEM_NEEDS_A_TITLE = "Every agenda item needs a title."
+
 
 class MeetingPageForm(WagtailAdminPageForm):
     """Fills in the title and address of a meeting and starts it with the standard items."""
@@ -16,9 +18,48 @@ class MeetingPageForm(WagtailAdminPageForm):
 
             instance.agenda_items = standard_opening_items()
         super().__init__(*args, **kwargs)
+        agenda = self.formsets.get("agenda_items")
+        if agenda is not None:
+            # The same words whether the page is saved as a draft (where Wagtail defers
+            # "required" to the model's clean) or published.
+            for form in agenda.forms:
+                form.fields["title"].error_messages["required"] = AGENDA_ITEM_NEEDS_A_TITLE
         self.fields["title"].required = False
         if "slug" in self.fields:
             self.fields["slug"].required = False
+
+    def save(self, commit=True):
+        self._complete_agenda()
+        return super().save(commit=commit)
+
+    def _complete_agenda(self):
+        """Number unnumbered items and link 'minutes of the previous meeting' to that meeting.
+
+        Done here as well as in MeetingPage.clean because the model is cleaned before the agenda
+        formset is, so there it still sees the agenda as it was before the edit.
+        """
+        from .agenda import number_items, previous_meeting_of
+        from .models import StandardItem
+
+        formset = self.formsets.get("agenda_items")
+        if formset is None:
+            return
+        if formset.can_order:
+            forms = formset.ordered_forms
+        else:
+            deleted = formset.deleted_forms if formset.can_delete else []
+            forms = [form for form in formset.forms if form.has_changed() and form not in deleted]
+        items = [form.instance for form in forms]
+        number_items(items)
+        meeting = self.instance
+        board = self.parent_page or (meeting.get_parent() if meeting.pk else None)
+        if not (meeting.start and board):
+            return
+        previous = None
+        for item in items:
+            if item.kind == StandardItem.PREVIOUS_MINUTES and not item.previous_meeting_id:
+                previous = previous or previous_meeting_of(meeting, board=board)
+                item.previous_meeting = previous
 
     def clean(self):
         cleaned = super().clean()

@@ -14,7 +14,7 @@ from wagtail.admin.panels import (
     PageChooserPanel,
     TabbedInterface,
 )
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, re_path
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -259,19 +259,19 @@ class MeetingPage(RoutablePageMixin, Page):
         context.update(meeting_context(self, request))
         return context
 
-    @path("calendar.ics", name="calendar")
+    @re_path(r"^calendar\.ics/?$", name="calendar")
     def calendar(self, request):
         from .calendars import meeting_calendar_response
 
         return meeting_calendar_response(request, meeting=self)
 
-    @path("agenda-pack.docx", name="agenda_pack")
+    @re_path(r"^agenda-pack\.docx/?$", name="agenda_pack")
     def agenda_pack(self, request):
         from .agenda_pack import agenda_pack_response
 
         return agenda_pack_response(request, meeting=self, members_pack=False)
 
-    @path("members-pack.docx", name="members_pack")
+    @re_path(r"^members-pack\.docx/?$", name="members_pack")
     def members_pack(self, request):
         from .agenda_pack import agenda_pack_response
 
@@ -475,3 +475,26 @@ class ExemptCollection(models.Model):
 
     def __str__(self):
         return f"Exempt papers of {self.board}"
+
+
+# Approval and exempt papers ------------------------------------------------
+# Imported here so that Django registers the task model with this app.
+from .workflows import AgendaApprovalTask  # noqa: E402, F401
+
+
+def _secure_exempt_papers_in_draft(sender, instance, raw=False, **kwargs):
+    """Move an exempt item's papers into the private collection as soon as a draft is saved."""
+    if raw:
+        return
+    from .exempt import secure_exempt_papers_in_revision
+
+    secure_exempt_papers_in_revision(instance)
+
+
+# Connected here rather than in signals.py so that it is in place wherever the models are loaded:
+# a draft must never leave an exempt paper public.
+models.signals.post_save.connect(
+    _secure_exempt_papers_in_draft,
+    sender="wagtailcore.Revision",
+    dispatch_uid="meetings.secure_exempt_papers_in_draft",
+)

@@ -48,7 +48,8 @@ def test_database_url_selects_the_database():
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
-    assert result.stdout.split() == ["django.db.backends.postgresql", "db.example", "5433", "boards"]
+    expected = ["django.db.backends.postgresql", "db.example", "5433", "boards"]
+    assert result.stdout.split() == expected
 
 
 def test_redis_url_moves_background_jobs_to_rq():
