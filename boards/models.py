@@ -138,6 +138,14 @@ class BoardPage(RoutablePageMixin, Page):
         choices=[(m, datetime.date(2000, m, 1).strftime("%B")) for m in range(1, 13)],
         help_text="The month the board's municipal year starts (May for most councils).",
     )
+    minute_numbering = models.CharField(
+        max_length=20,
+        choices=[
+            ("municipal_year", "Across meetings, restarting each municipal year"),
+            ("per_meeting", "From 1 at each meeting"),
+        ],
+        default="municipal_year",
+    )
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("short_name"), FieldPanel("kind")]),
@@ -147,7 +155,7 @@ class BoardPage(RoutablePageMixin, Page):
         FieldPanel("terms_of_reference"),
         FieldPanel("reports_to", widget=forms.CheckboxSelectMultiple),
         FieldPanel("cadence"),
-        FieldPanel("municipal_year_start_month"),
+        FieldRowPanel([FieldPanel("municipal_year_start_month"), FieldPanel("minute_numbering")]),
         MultiFieldPanel(
             [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
             heading="Public contact",
@@ -183,6 +191,12 @@ class BoardPage(RoutablePageMixin, Page):
     def municipal_year_of(self, day):
         """The first calendar year of the municipal year that `day` falls in."""
         return day.year if day.month >= self.municipal_year_start_month else day.year - 1
+
+    def municipal_year_bounds(self, start_year):
+        """The first moment of the municipal year and of the next one, in UK time."""
+        start = datetime.datetime(start_year, self.municipal_year_start_month, 1)
+        end = datetime.datetime(start_year + 1, self.municipal_year_start_month, 1)
+        return timezone.make_aware(start), timezone.make_aware(end)
 
     def municipal_year_label(self, start_year):
         if self.municipal_year_start_month == 1:

@@ -10,6 +10,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("decisions/", include("meetings.decision_urls")),
+    path("search/", include("home.search_urls")),
 ]
 
 if settings.DEBUG:

@@ -154,7 +154,7 @@ class MeetingPage(RoutablePageMixin, Page):
     ]
 
     parent_page_types = ["boards.BoardPage"]
-    subpage_types = []
+    subpage_types = ["meetings.MinutesPage"]
 
     class Meta:
         verbose_name = "meeting"
@@ -479,6 +479,16 @@ class ExemptCollection(models.Model):
 
 # Approval and exempt papers ------------------------------------------------
 # Imported here so that Django registers the task model with this app.
+# Minutes, resolutions and citations: see meetings/minutes.py.
+from .minutes import (  # noqa: E402, F401
+    Attendance,
+    Declaration,
+    MinuteCitation,
+    MinuteItem,
+    MinuteItemTag,
+    MinutesPage,
+    Resolution,
+)
 from .workflows import AgendaApprovalTask  # noqa: E402, F401
 
 
