@@ -3,8 +3,8 @@
 Builds (in its own scratch database) 7 boards with 8 meetings a year each, every meeting with 15
 agenda items and 20 papers, then renders a plain content page (for comparison), the home page, a
 board page, a meeting page and the all-boards iCalendar feed through Django's test client and
-prints the median and 95th percentile render time and the query count of each. The issue's aims: at most 15 queries per page, and a
-95th percentile under 25 ms for a meeting page.
+prints the median and 95th percentile render time and the query count of each. The issue's aims:
+at most 15 queries per page, and a 95th percentile under 25 ms for a meeting page.
 
     .venv/bin/python benchmarks/pages.py [--years 10] [--runs 50] [--keep]
 
@@ -476,7 +476,7 @@ def main():
         call_command("migrate", verbosity=0, interactive=False)
         started = time.perf_counter()
         # The admin's reference index ("usage" of documents and pages) plays no part in the
-        # public pages; leaving it out of the build halves the time it takes.
+        # public pages, and updating it on every page saved would only slow the build.
         with transaction.atomic(), disable_reference_index_auto_update():
             boards, meetings = build(args.years)
         print(
