@@ -1,4 +1,5 @@
-"""What a board page shows: its remit, members by role, upcoming meetings and past meetings by year.
+"""What a board page shows: its remit, members by role and their attendance record, upcoming
+meetings and past meetings by year.
 
 Past meetings are paged by municipal year (`?year=2016`, newest first) so that ten years of
 meetings never land on one page; the page costs the same few queries whatever the board's history.
@@ -11,6 +12,7 @@ from home.templatetags.public_site import page_frame
 from meetings.models import MeetingPage
 from meetings.views import meeting_row
 
+from .attendance import attendance_record
 from .models import ROLE_ORDER, BoardPage, MembershipRole
 
 
@@ -122,6 +124,7 @@ def board_context(board, request):
         "breadcrumbs": breadcrumbs,
         "reports_to": reports_to,
         "member_groups": members,
+        "attendance_record": attendance_record(board),
         "upcoming_meetings": [row for pk, row in rows.items() if pk in upcoming_pks],
         "past": past,
         "calendar_url": f"{url}calendar.ics",

@@ -102,6 +102,11 @@ class MinutesPage(RoutablePageMixin, Page):
 
     search_fields = Page.search_fields + [index.SearchField("public_minutes_text")]
 
+    @classmethod
+    def get_indexed_objects(cls):
+        # public_minutes_text reads every minute and its resolutions: fetch them with the pages.
+        return super().get_indexed_objects().prefetch_related("minute_items__resolutions")
+
     parent_page_types = ["meetings.MeetingPage"]
     subpage_types = []
     base_form_class = MinutesPageForm
@@ -140,6 +145,10 @@ class MinutesPage(RoutablePageMixin, Page):
 
     def clean(self):
         super().clean()
+        # The editor checks every rule on what the officer is about to save; while it validates,
+        # the instance still holds the minutes as they were, so they are not checked here.
+        if getattr(self, "_rules_checked_by_form", False):
+            return
         from .minute_rules import check_minutes
 
         check_minutes(self)
@@ -156,6 +165,18 @@ class MinutesPage(RoutablePageMixin, Page):
     @property
     def status_label(self):
         return MinutesStatus(self.status).label
+
+    @property
+    def corrected_at(self):
+        """When published minutes were last corrected, if they have been since first publication.
+
+        Every correction is a new revision; the public page says the minutes were corrected.
+        """
+        if not (self.first_published_at and self.last_published_at):
+            return None
+        if (self.last_published_at - self.first_published_at).total_seconds() < 60:
+            return None
+        return self.last_published_at
 
     def approving_minute(self):
         """The published minute item of a later meeting that approved these minutes, if any."""
@@ -274,13 +295,17 @@ class MinuteItem(ClusterableModel, Orderable):
     exempt_paragraph = models.PositiveSmallIntegerField(
         null=True, blank=True, choices=[(n, f"Paragraph {n}") for n in range(1, 8)]
     )
+    # SET_NULL, not PROTECT: deleting a meeting or board must never fail with a server error;
+    # the admin refuses to delete approved minutes instead (meetings/minutes_admin.py).
     approves = models.ForeignKey(
         MinutesPage,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="approvals",
-        help_text="For 'minutes of the previous meeting': the minutes approved as correct.",
+        help_text=(
+            "For 'minutes of the previous meeting': the minutes approved as a correct record."
+        ),
     )
     tags = ClusterTaggableManager(through=MinuteItemTag, blank=True, verbose_name="topics")
 
@@ -352,8 +377,12 @@ class Declaration(Orderable):
         return f"{self.person}: {self.nature}"
 
 
-class Resolution(Orderable):
-    """A numbered resolution of a minute: a decision of the board, public once published."""
+class Resolution(index.Indexed, Orderable):
+    """A numbered resolution of a minute: a decision of the board, public once published.
+
+    In the search index only while it is a public decision (see `get_indexed_objects`); the
+    publishing signals in meetings/signals.py add and withdraw it.
+    """
 
     minute = ParentalKey(MinuteItem, on_delete=models.CASCADE, related_name="resolutions")
     number = models.PositiveSmallIntegerField(
@@ -368,8 +397,41 @@ class Resolution(Orderable):
 
     panels = [FieldRowPanel([FieldPanel("number")]), FieldPanel("text"), FieldPanel("action_line")]
 
+    search_fields = [
+        index.SearchField("text"),
+        index.SearchField("action_line"),
+        # The minute's heading and topics, so "Better Care Fund" or "carers" finds the decision.
+        index.RelatedFields(
+            "minute",
+            [
+                index.SearchField("heading"),
+                index.RelatedFields("tags", [index.SearchField("name")]),
+            ],
+        ),
+        # The public search narrows decisions with `pk__in` a filtered queryset.
+        index.FilterField("id"),
+    ]
+
     class Meta(Orderable.Meta):
         verbose_name = "resolution"
+
+    @classmethod
+    def get_indexed_objects(cls):
+        """Decisions only: resolutions of non-exempt minutes of live minutes, meeting and board.
+
+        Exempt minutes and unpublished minutes never enter the index, whoever saves them.
+        """
+        return (
+            super()
+            .get_indexed_objects()
+            .filter(
+                minute__is_exempt=False,
+                minute__minutes__live=True,
+                minute__minutes__meeting__live=True,
+                minute__minutes__board__live=True,
+            )
+            .prefetch_related("minute__tags")
+        )
 
     def __str__(self):
         return f"({self.number}) {self.text}" if self.number else self.text

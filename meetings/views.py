@@ -1,8 +1,9 @@
-"""What a meeting page shows: status, agenda, papers and downloads.
+"""What a meeting page shows: status, agenda, papers, downloads and, once published, the minutes.
 
 Everything the template needs is loaded here in a fixed number of queries and handed over as plain
 rows, so that the template can neither trigger a query per item nor reach what an exempt item
-withholds: a withheld item's row simply does not carry its summary, presenters or papers.
+withholds: a withheld item's row simply does not carry its summary, presenters or papers. The
+minutes come as rows from meetings.minutes_record, under the agenda items they minute.
 """
 
 from collections import defaultdict
@@ -114,6 +115,7 @@ class AgendaRow:
     title: str
     is_sub_item: bool
     withheld: bool
+    item_id: int | None = None
     exempt_label: str = ""
     public_interest_reason: str = ""
     presenter_line: str = ""
@@ -122,6 +124,8 @@ class AgendaRow:
     page_range_label: str = ""
     papers: list = field(default_factory=list)
     previous_meeting: dict | None = None
+    # The minute(s) recorded against this item, once the meeting's minutes are published.
+    minutes: list = field(default_factory=list)
 
 
 @dataclass
@@ -187,6 +191,7 @@ def _agenda_row(loaded, request, show_exempt):
         title=item.title,
         is_sub_item=bool(item.sub_item),
         withheld=withheld,
+        item_id=item.pk,
         exempt_label=item.exempt_label,
     )
     if withheld:
@@ -293,8 +298,46 @@ def _board_of(meeting, ancestors):
     return None
 
 
+def published_minutes(meeting):
+    """The meeting's live minutes with their approval status, or None.
+
+    Minutes are the only pages a meeting can have below it, so a meeting with no child pages is
+    answered without a query: the agenda page costs nothing more until minutes exist.
+    """
+    if not meeting.numchild or not meeting.pk:
+        return None
+    from .minutes import MinutesPage
+
+    return MinutesPage.objects.live().filter(meeting=meeting).with_approval().first()
+
+
+def attach_minutes(agenda, meeting, board, request, show_exempt):
+    """Put each minute under the agenda item it minutes; return what the page says of them."""
+    minutes = published_minutes(meeting) if board is not None else None
+    if minutes is None:
+        return None
+    from .minutes_record import minute_rows, status_of, status_tag
+
+    rows = minute_rows(minutes, meeting, board, request, include_exempt=show_exempt)
+    by_item = defaultdict(list)
+    for row in rows:
+        by_item[row.agenda_item_id].append(row)
+    for group in agenda:
+        for agenda_row in group.rows:
+            if agenda_row.item_id is not None:
+                agenda_row.minutes = by_item.pop(agenda_row.item_id, [])
+    label, tag_class = status_tag(status_of(minutes))
+    return {
+        "url": minutes.get_url(request),
+        "status_label": label,
+        "status_class": tag_class,
+        # Minutes of business not on the agenda (urgent items, an item since removed).
+        "unlinked": [row for row in rows if row.agenda_item_id in by_item],
+    }
+
+
 def meeting_context(meeting, request):
-    """The meeting page's context: status notices, the agenda and its downloads."""
+    """The meeting page's context: status notices, the agenda, its downloads and its minutes."""
     frame = page_frame(meeting, request)
     board = _board_of(meeting, frame["ancestors"])
     show_exempt = board is not None and user_may_see_exempt_papers(request, board)
@@ -304,6 +347,7 @@ def meeting_context(meeting, request):
         items = load_agenda_items(meeting)
     agenda = build_agenda(items, request, show_exempt)
     has_exempt = any(row.exempt_label for group in agenda for row in group.rows)
+    minutes = attach_minutes(agenda, meeting, board, request, show_exempt)
 
     url = meeting.get_url(request)
     label, tag_class = status_tag(meeting.status)
@@ -331,4 +375,5 @@ def meeting_context(meeting, request):
         "calendar_url": f"{url}calendar.ics",
         "agenda_pack_url": f"{url}agenda-pack.docx",
         "members_pack_url": f"{url}members-pack.docx" if show_exempt else "",
+        "minutes": minutes,
     }

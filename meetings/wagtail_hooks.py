@@ -116,3 +116,7 @@ def serve_privately(document, request):
     response["X-Robots-Tag"] = "noindex, nofollow"
     document_served.send(sender=type(document), instance=document, request=request)
     return response
+
+
+# Minutes: approved minutes are not deleted; the dashboard lists minutes awaiting approval.
+from . import minutes_admin  # noqa: E402, F401

@@ -84,6 +84,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Full-text search types and lookups for the search backend.
+    INSTALLED_APPS += ["django.contrib.postgres"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -137,7 +140,12 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The database backend: PostgreSQL full-text search on PostgreSQL, SQLite FTS5 on SQLite. English
+# stemming ("carers" finds "carer") needs the configuration named: a server's default may differ.
+# SQLite's FTS5 tokenizer matches whole words and ignores the option.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"}
+}
 WAGTAILADMIN_COMMENTS_ENABLED = True
 
 # Background jobs: the database backend and `manage.py db_worker` by default (no other service).

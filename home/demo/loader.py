@@ -1,7 +1,9 @@
-"""Loading the demo site: boards, people, the 2016-17 HWB meetings, future meetings and sign-ins.
+"""Loading the demo site: boards, people, the 2016-17 HWB meetings and minutes, future meetings
+and sign-ins.
 
 Each step finds what the one before created, so the order matters: the boards need the people
-for their memberships, the meetings need the boards, the papers and the presenters.
+for their memberships, the meetings need the boards, the papers and the presenters, and the
+minutes need the meetings' agendas and the people who attended.
 """
 
 from django.db import transaction
@@ -13,6 +15,7 @@ from .agenda_2017 import sync_hwb_2016_17
 from .boards import HWB_SLUG, sync_board_index, sync_boards
 from .future import mark_past_meetings_held, sync_future_meetings
 from .memberships import board_seats, demo_member
+from .minutes_2017 import sync_hwb_minutes_2016_17
 from .papers import march_2017_papers
 from .people import People
 from .sync import Summary
@@ -56,7 +59,8 @@ def load_demo_data():
         people.get(attendee.name) for attendee in _presenters_of_january()
     ]
     papers = march_2017_papers(summary)
-    sync_hwb_2016_17(hwb, papers, people, known_people, chair, summary)
+    meetings = sync_hwb_2016_17(hwb, papers, people, known_people, chair, summary)
+    sync_hwb_minutes_2016_17(meetings, people, summary)
 
     mark_past_meetings_held(boards, summary)
     sync_future_meetings(boards, summary)
