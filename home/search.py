@@ -6,26 +6,30 @@ search with the English configuration, or SQLite FTS5):
 - agenda: a MeetingPage, indexed by its public agenda text (exempt items left out);
 - minutes: a MinutesPage, indexed by its public minutes text (exempt minutes left out);
 - decision: a Resolution, indexed only while it is a public decision
-  (Resolution.get_indexed_objects; meetings/signals.py adds and withdraws it as minutes are
-  published and unpublished).
+  (Resolution.get_indexed_objects; meetings/signals.py adds and withdraws it as minutes, their
+  meeting or their board are published and unpublished).
 
-The index is only asked which of the objects the public may see match the words: each search runs
-on `pk__in` the queryset of what is public (live, no view restriction, under a live board; for
-decisions, `meetings.decisions.public_decisions()`, the register's own definition), narrowed by the
-filters. The three rankings are merged by score, and only the results on the page shown are then
-loaded with what they display, so a page costs the same number of queries whatever it holds.
+The index is only asked which of the things the public may see match the words: each kind is
+searched on a queryset of what is public (live, no view restriction, under a live, public board;
+for decisions, numbered resolutions of numbered, non-exempt minutes of those public minutes),
+narrowed by the filters. One query a kind ranks the matches and counts them; the rankings are
+merged (by score on PostgreSQL, newest meeting first on SQLite: see `ranks_by_relevance`), and
+only the results on the page shown are then loaded with what they display - decisions through
+`meetings.decisions.public_decisions()`, the register's own door - so a page costs the same
+number of queries whatever it holds.
 
 The visitor's words never reach the backend's query syntax: they are reduced to letters and digits
 first, so operators and quotes cannot make a malformed FTS5 or tsquery expression.
 """
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Count, F, Q, Window
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
@@ -34,17 +38,10 @@ from wagtail.search.query import PlainText
 from boards.models import BoardPage
 from meetings.citations import citation_text, meeting_day
 from meetings.dates import format_date
-from meetings.decisions import (
-    FilterError,
-    day_bounds,
-    filter_decisions,
-    present,
-    public_decisions,
-    read_filters,
-)
+from meetings.decisions import FilterError, day_bounds, present, public_decisions, read_filters
 from meetings.minutes import MinuteItem, MinutesPage, MinutesStatus, Resolution
 from meetings.minutes_record import minute_anchor
-from meetings.models import MeetingPage
+from meetings.models import AgendaItem, AgendaPaper, MeetingPage
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 20
@@ -234,10 +231,15 @@ def _date_range(filters, field_name):
     return conditions
 
 
-def public_querysets(boards, filters, private):
-    """For each kind, the queryset of what the public may see that the filters allow.
+def public_sets(boards, filters, private):
+    """For each kind, what the public may see that the filters allow, as a queryset.
 
-    `boards` are the public boards (`public_boards`); a meeting is public only under one of them.
+    Meetings and minutes are listed once (two small queries) so that the searches that follow
+    filter on plain lists of ids rather than re-plan the page tree's joins each time (a council's
+    lifetime of meetings is thousands, well within what a query may carry). Decisions
+    follow `meetings.decisions.public_decisions()`: a numbered resolution of a numbered,
+    non-exempt minute of public minutes (live, under a live meeting and a public board, no view
+    restriction above them); the results shown are loaded through `public_decisions()` itself.
     """
     if filters.board:
         boards = [board for board in boards if board.slug == filters.board]
@@ -245,40 +247,33 @@ def public_querysets(boards, filters, private):
     under_boards = Q(pk__in=[])
     for board in boards:
         under_boards |= Q(path__startswith=board.path, depth=board.depth + 1)
-    meetings = (
+    meeting_ids = list(
         MeetingPage.objects.live()
         .filter(under_boards, **_date_range(filters, "start"))
         .exclude(private)
+        .values_list("pk", flat=True)
     )
-    minutes = (
+    minutes_ids = list(
         MinutesPage.objects.live()
-        .filter(
-            meeting__live=True,
-            board__in=[board.pk for board in boards],
-            **_date_range(filters, "meeting__start"),
-        )
+        .filter(meeting__in=meeting_ids)
         .exclude(private)
+        .values_list("pk", flat=True)
     )
-    decisions = filter_decisions(public_decisions(), filters)
-    return {"agenda": meetings, "minutes": minutes, "decision": decisions}
-
-
-def _searchable(kind, public):
-    """The model's queryset the index is asked about: `pk__in` what is public."""
-    allowed = public.order_by().values("pk")
-    if kind == "agenda":
-        return MeetingPage.objects.filter(pk__in=allowed)
-    if kind == "minutes":
-        return MinutesPage.objects.filter(pk__in=allowed).select_related("meeting")
-    return Resolution.objects.filter(pk__in=allowed).select_related("minute__minutes__meeting")
-
-
-def _date_of(kind, found):
-    if kind == "agenda":
-        return found.start
-    if kind == "minutes":
-        return found.meeting.start
-    return found.minute.minutes.meeting.start
+    public_minutes = MinuteItem.objects.filter(
+        minutes__in=minutes_ids, number__isnull=False, is_exempt=False
+    )
+    # Each row found carries the number found: the count costs nothing more than the ranking,
+    # which reads every match anyway.
+    found = {"matches": Window(Count("pk"))}
+    return {
+        "agenda": MeetingPage.objects.filter(pk__in=meeting_ids).only("pk").annotate(**found),
+        "minutes": MinutesPage.objects.filter(pk__in=minutes_ids).only("pk").annotate(**found),
+        "decision": Resolution.objects.filter(
+            number__isnull=False, minute__in=public_minutes.values("pk")
+        )
+        .only("pk")
+        .annotate(**found),
+    }
 
 
 # Searching ------------------------------------------------------------------------------
@@ -287,9 +282,9 @@ def _date_of(kind, found):
 @dataclass
 class Hit:
     kind: str
-    found: object
-    score: float
-    start: object
+    pk: int
+    score: float = 0.0
+    start: object = None
 
 
 @dataclass
@@ -301,43 +296,77 @@ class SearchOutcome:
     page: object  # a django.core.paginator.Page over the (capped) total
     hits: list
     capped: bool
+    by_relevance: bool
 
 
-def lower_score_is_better():
-    # SQLite's FTS5 bm25() is negative, best first when sorted ascending; PostgreSQL's ts_rank
-    # is positive, best first when sorted descending.
-    return connection.vendor == "sqlite"
+# The date a result is listed by when results are listed newest first.
+MEETING_START = {
+    "agenda": "start",
+    "minutes": "meeting__start",
+    "decision": "minute__minutes__meeting__start",
+}
+
+
+def ranks_by_relevance():
+    """Whether the search backend ranks matches by relevance in good time.
+
+    PostgreSQL scores each match in the query that finds it. Wagtail's SQLite backend scores
+    each match with bm25() in a subquery that compares the index's text ids with numbers, which
+    SQLite cannot look up by index: a few hundred matches take seconds. On SQLite, therefore,
+    the matches are listed newest first.
+    """
+    return connection.vendor != "sqlite"
 
 
 def run_search(search, boards, private):
-    """Search every kind the request allows and merge the rankings. See the module docstring."""
+    """Search every kind and merge the rankings of those asked for. See the module docstring.
+
+    One query a kind: the index ranks a queryset of ids, and each row found says how many were
+    found. Every kind is counted, for the links to each; only the kinds asked for are read up
+    to the page shown. Only the hits on that page are then loaded in full, by `present_results`.
+    """
     backend = get_search_backend()
     query = PlainText(search.words.text, operator="and")
-    public = public_querysets(boards, search.filters, private)
-    results = {
-        kind: backend.search(query, _searchable(kind, public[kind])).annotate_score("_score")
-        for kind in KINDS
-    }
-    counts = {kind: found.count() for kind, found in results.items()}
+    public = public_sets(boards, search.filters, private)
     kinds = [search.kind] if search.kind else list(KINDS)
-    total = sum(counts[kind] for kind in kinds)
-    shown_total = min(total, MAX_RESULTS)
-    page = Paginator(range(shown_total), RESULTS_PER_PAGE).get_page(search.page)
-    wanted = page.end_index() if shown_total else 0
+    wanted = min(search.page, MAX_RESULTS // RESULTS_PER_PAGE) * RESULTS_PER_PAGE
+    by_relevance = ranks_by_relevance()
 
+    counts = {}
     hits = []
-    for kind in kinds:
-        if counts[kind] and wanted:
-            hits.extend(
-                Hit(kind, found, found._score or 0.0, _date_of(kind, found))
-                for found in results[kind][:wanted]
+    for kind, queryset in public.items():
+        if by_relevance:
+            ranked = backend.search(query, queryset).annotate_score("_score")
+        else:
+            newest_first = queryset.annotate(meeting_start=F(MEETING_START[kind])).order_by(
+                F("meeting_start").desc(), F("pk").desc()
             )
-    sign = 1 if lower_score_is_better() else -1
-    # Best score first; equal scores (every "That the report be noted.") newest first.
-    hits.sort(key=lambda hit: (sign * hit.score, -hit.start.timestamp()))
-    shown = hits[page.start_index() - 1 : wanted] if wanted else []
+            ranked = backend.search(query, newest_first, order_by_relevance=False)
+        found = list(ranked[: wanted if kind in kinds else 1])
+        counts[kind] = found[0].matches if found else 0
+        if kind not in kinds:
+            continue
+        for row in found:
+            if by_relevance:
+                hits.append(Hit(kind, row.pk, score=row._score or 0.0))
+            else:
+                hits.append(Hit(kind, row.pk, start=row.meeting_start))
+    total = sum(counts[kind] for kind in kinds)
+    # Past the last page, the last page.
+    page = Paginator(range(min(total, MAX_RESULTS)), RESULTS_PER_PAGE).get_page(search.page)
+    if by_relevance:
+        # Best first; of equal scores (every "That the report be noted."), the latest added.
+        hits.sort(key=lambda hit: (-hit.score, -hit.pk))
+    else:
+        hits.sort(key=lambda hit: (-hit.start.timestamp(), -hit.pk))
+    shown = hits[page.start_index() - 1 : page.end_index()] if total else []
     return SearchOutcome(
-        counts=counts, total=total, page=page, hits=shown, capped=total > MAX_RESULTS
+        counts=counts,
+        total=total,
+        page=page,
+        hits=shown,
+        capped=total > MAX_RESULTS,
+        by_relevance=by_relevance,
     )
 
 
@@ -363,43 +392,125 @@ class Result:
     status_label: str = ""
 
 
+@dataclass
+class Passage:
+    """A public agenda item or minute, as far as a result's extract and citation need it."""
+
+    number: str
+    text: str
+
+
+def _grouped(rows, key):
+    grouped = {}
+    for row in rows:
+        grouped.setdefault(row[key], []).append(row)
+    return grouped
+
+
+def _agenda_passages(meeting_ids):
+    """The public agenda items of each meeting, in order. Two queries, no model instances.
+
+    Exempt items are left out in the database: their text is never loaded for the public.
+    """
+    items = list(
+        AgendaItem.objects.filter(meeting__in=meeting_ids, is_exempt=False)
+        .order_by("sort_order", "pk")
+        .values("pk", "meeting_id", "number", "sub_item", "title", "summary", "presenter_text")
+    )
+    papers = _grouped(
+        AgendaPaper.objects.filter(item__in=[item["pk"] for item in items])
+        .order_by("sort_order", "pk")
+        .values("item_id", "title"),
+        "item_id",
+    )
+    passages = {}
+    for item in items:
+        number = "" if item["number"] is None else str(item["number"])
+        if number and item["sub_item"]:
+            number += f"({item['sub_item']})"
+        parts = [item["title"], item["summary"], item["presenter_text"]]
+        parts += [paper["title"] for paper in papers.get(item["pk"], [])]
+        passages.setdefault(item["meeting_id"], []).append(Passage(number, _as_sentences(parts)))
+    return passages
+
+
+def _minutes_passages(minutes_ids):
+    """The public minutes of each set of minutes, in order. Two queries, no model instances."""
+    items = list(
+        MinuteItem.objects.filter(minutes__in=minutes_ids, is_exempt=False)
+        .order_by("sort_order", "pk")
+        .values("pk", "minutes_id", "number", "heading", "narrative", "discussion_points")
+    )
+    resolutions = _grouped(
+        Resolution.objects.filter(minute__in=[item["pk"] for item in items])
+        .order_by("sort_order", "pk")
+        .values("minute_id", "text"),
+        "minute_id",
+    )
+    passages = {}
+    for item in items:
+        parts = [item["heading"], item["narrative"], item["discussion_points"]]
+        parts += [resolution["text"] for resolution in resolutions.get(item["pk"], [])]
+        number = "" if item["number"] is None else str(item["number"])
+        passages.setdefault(item["minutes_id"], []).append(Passage(number, _as_sentences(parts)))
+    return passages
+
+
 def present_results(hits, boards, words, request):
     """The results of one page, loaded in a fixed number of queries whatever their number."""
     highlighter = Highlighter(words.terms)
     board_by_pk = {board.pk: board for board in boards}
     board_by_path = {board.path: board for board in boards}
-    by_kind = {kind: [hit.found for hit in hits if hit.kind == kind] for kind in KINDS}
+    ids = {kind: [hit.pk for hit in hits if hit.kind == kind] for kind in KINDS}
 
-    prefetch_related_objects(by_kind["agenda"], "agenda_items__papers")
-    prefetch_related_objects(by_kind["minutes"], "minute_items__resolutions")
+    loaded = {kind: {} for kind in KINDS}
+    passages = {}
+    if ids["agenda"]:
+        loaded["agenda"] = {
+            meeting.pk: meeting for meeting in MeetingPage.objects.filter(pk__in=ids["agenda"])
+        }
+        passages.update(_agenda_passages(ids["agenda"]))
     approved = set()
-    if by_kind["minutes"]:
+    if ids["minutes"]:
+        loaded["minutes"] = {
+            minutes.pk: minutes
+            for minutes in MinutesPage.objects.filter(pk__in=ids["minutes"]).select_related(
+                "meeting"
+            )
+        }
+        passages.update(_minutes_passages(ids["minutes"]))
         approved = set(
-            MinuteItem.objects.filter(
-                approves__in=by_kind["minutes"], minutes__live=True
-            ).values_list("approves_id", flat=True)
+            MinuteItem.objects.filter(approves__in=ids["minutes"], minutes__live=True).values_list(
+                "approves_id", flat=True
+            )
         )
-    decisions = {}
-    if by_kind["decision"]:
-        wanted = [found.pk for found in by_kind["decision"]]
-        decisions = {
+    if ids["decision"]:
+        # Through the register's own door: what is shown as a decision is a public decision.
+        loaded["decision"] = {
             resolution.pk: present(resolution, request)
-            for resolution in public_decisions().filter(pk__in=wanted)
+            for resolution in public_decisions().filter(pk__in=ids["decision"])
         }
 
     results = []
     for hit in hits:
+        found = loaded[hit.kind].get(hit.pk)
+        if found is None:
+            continue
         if hit.kind == "agenda":
-            board = board_by_path.get(hit.found.path[: -hit.found.steplen])
-            results.append(_agenda_result(hit.found, board, highlighter, request))
-        elif hit.kind == "minutes":
-            board = board_by_pk.get(hit.found.board_id)
-            status = (
-                MinutesStatus.APPROVED if hit.found.pk in approved else MinutesStatus.UNAPPROVED
+            board = board_by_path.get(found.path[: -found.steplen])
+            results.append(
+                _agenda_result(found, passages.get(found.pk, []), board, highlighter, request)
             )
-            results.append(_minutes_result(hit.found, board, status, highlighter, request))
-        elif hit.found.pk in decisions:
-            results.append(_decision_result(decisions[hit.found.pk], highlighter))
+        elif hit.kind == "minutes":
+            board = board_by_pk.get(found.board_id)
+            status = MinutesStatus.APPROVED if found.pk in approved else MinutesStatus.UNAPPROVED
+            results.append(
+                _minutes_result(
+                    found, passages.get(found.pk, []), board, status, highlighter, request
+                )
+            )
+        else:
+            results.append(_decision_result(found, highlighter))
     return results
 
 
@@ -414,31 +525,23 @@ def _as_sentences(parts):
     return " ".join(sentences)
 
 
-def _first_matching(parts, highlighter):
-    """(index, extract) of the first of `parts` whose text matches, else of the first part."""
-    for index, text in enumerate(parts):
-        extract, matched = highlighter.extract(text)
+def _first_matching(passages, highlighter):
+    """(passage, extract) of the first passage that matches, else of the first passage."""
+    for passage in passages:
+        extract, matched = highlighter.extract(passage.text)
         if matched:
-            return index, extract
-    if parts:
-        return 0, highlighter.extract(parts[0])[0]
+            return passage, extract
+    if passages:
+        return passages[0], highlighter.extract(passages[0].text)[0]
     return None, ""
 
 
-def _agenda_result(meeting, board, highlighter, request):
-    items = [item for item in meeting.agenda_items.all() if not item.is_exempt]
-    texts = [
-        _as_sentences(
-            [item.title, item.summary, item.presenter_text]
-            + [paper.title for paper in item.papers.all()]
-        )
-        for item in items
-    ]
-    index, extract = _first_matching(texts, highlighter)
+def _agenda_result(meeting, passages, board, highlighter, request):
+    passage, extract = _first_matching(passages, highlighter)
     day = meeting_day(meeting)
     citation = f"{board.short_name or board.title} {day.day} {day:%B %Y}, agenda" if board else ""
-    if index is not None and items[index].display_number:
-        citation += f" item {items[index].display_number}"
+    if citation and passage is not None and passage.number:
+        citation += f" item {passage.number}"
     url = meeting.get_url(request) or ""
     return Result(
         kind=KINDS["agenda"],
@@ -452,25 +555,16 @@ def _agenda_result(meeting, board, highlighter, request):
     )
 
 
-def _minutes_result(minutes, board, status, highlighter, request):
-    items = [item for item in minutes.minute_items.all() if not item.is_exempt]
-    texts = [
-        _as_sentences(
-            [item.heading, item.narrative, item.discussion_points]
-            + [resolution.text for resolution in item.resolutions.all()]
-        )
-        for item in items
-    ]
-    index, extract = _first_matching(texts, highlighter)
+def _minutes_result(minutes, passages, board, status, highlighter, request):
+    passage, extract = _first_matching(passages, highlighter)
     day = meeting_day(minutes.meeting)
     url = minutes.get_url(request) or ""
     citation = ""
     citation_url = request.build_absolute_uri(url) if url else ""
-    if index is not None and board is not None:
-        item = items[index]
-        if item.number:
-            citation = citation_text(board, day, item.number)
-            citation_url += f"#{minute_anchor(item.number)}" if citation_url else ""
+    if passage is not None and board is not None:
+        if passage.number:
+            citation = citation_text(board, day, passage.number)
+            citation_url += f"#{minute_anchor(passage.number)}" if citation_url else ""
         else:
             citation = f"{board.short_name or board.title} {day.day} {day:%B %Y}, minutes"
     return Result(
@@ -536,6 +630,7 @@ def _ends_cvc(word):
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def stem(word):
     """Step 1 of Porter's stemmer: plurals, -ed and -ing ("carers" -> "carer", "caring" -> "care").
 

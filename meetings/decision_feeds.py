@@ -16,7 +16,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from boards.models import BoardPage
 
-from .decisions import present, public_decisions
+from .decisions import decision_ids, load_decisions, present, public_decisions
 
 FEED_LENGTH = 50
 
@@ -38,14 +38,17 @@ def latest_decisions(request, board=None):
     decisions = public_decisions()
     if board is not None:
         decisions = decisions.filter(minute__minutes__board=board)
-    decisions = decisions.order_by(
-        "-minute__minutes__first_published_at",
-        "-minute__minutes__meeting__start",
-        "minute__number",
-        "number",
-        "pk",
+    ids = decision_ids(
+        decisions.order_by(
+            "-minute__minutes__first_published_at",
+            "-minute__minutes__meeting__start",
+            "minute__minutes__meeting",
+            "minute__number",
+            "number",
+            "pk",
+        )
     )[:FEED_LENGTH]
-    return [present(resolution, request) for resolution in decisions]
+    return [present(resolution, request) for resolution in load_decisions(ids)]
 
 
 class DecisionRssFeed(Feed):

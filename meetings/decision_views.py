@@ -21,8 +21,10 @@ from .decisions import (
     DATE_LABELS,
     STATUS_CHOICES,
     board_choices,
+    decision_ids,
     filter_decisions,
     find_decision,
+    load_decisions,
     present,
     public_decisions,
     read_filters,
@@ -136,9 +138,11 @@ def register(request):
     decisions = []
     pagination = None
     if filters.is_valid:
-        paginator = Paginator(filter_decisions(public_decisions(), filters), REGISTER_PAGE_SIZE)
+        paginator = Paginator(
+            decision_ids(filter_decisions(public_decisions(), filters)), REGISTER_PAGE_SIZE
+        )
         page = paginator.get_page(request.GET.get("page"))
-        decisions = [present(resolution, request) for resolution in page.object_list]
+        decisions = [present(resolution, request) for resolution in load_decisions(page)]
         pagination = pagination_items(page, params, path)
     board_title = dict(boards).get(filters.board, "")
     context = {
@@ -262,7 +266,7 @@ def api(request):
     if errors:
         return _json({"error": "Invalid filters.", "errors": errors}, status=400)
 
-    paginator = Paginator(filter_decisions(public_decisions(), filters), page_size)
+    paginator = Paginator(decision_ids(filter_decisions(public_decisions(), filters)), page_size)
     try:
         page = paginator.page(page_number)
     except EmptyPage:
@@ -286,7 +290,7 @@ def api(request):
             ),
             "results": [
                 _decision_json(present(resolution, request), request)
-                for resolution in page.object_list
+                for resolution in load_decisions(page)
             ],
         }
     )

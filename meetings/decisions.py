@@ -57,27 +57,13 @@ def _restricted_above(path_field):
     )
 
 
-def public_decisions():
-    """Every public decision, newest meeting first, then by minute and resolution number.
-
-    Loaded with its minute, minutes, meeting and board in the same query, its topics prefetched
-    (one more query), and annotated with `is_approved` (the minutes have been approved as a correct
-    record by a published minute of a later meeting).
-    """
+def _with_everything(resolutions):
+    """Resolutions with their minute, minutes, meeting and board (one query), their topics
+    (one more) and `is_approved`: the minutes have been approved as a correct record by a
+    published minute of a later meeting."""
     approvals = MinuteItem.objects.filter(approves=OuterRef("minute__minutes"), minutes__live=True)
     return (
-        Resolution.objects.filter(
-            number__isnull=False,
-            minute__number__isnull=False,
-            minute__is_exempt=False,
-            minute__minutes__live=True,
-            minute__minutes__meeting__live=True,
-            minute__minutes__board__live=True,
-        )
-        # The minutes page lies below its meeting and board, so a restriction on any of them
-        # (or on the sections above) shows in the minutes page's path.
-        .exclude(_restricted_above("minute__minutes__path"))
-        .select_related("minute__minutes__meeting", "minute__minutes__board")
+        resolutions.select_related("minute__minutes__meeting", "minute__minutes__board")
         .prefetch_related(
             Prefetch(
                 "minute__tagged_items",
@@ -85,15 +71,53 @@ def public_decisions():
             )
         )
         .annotate(is_approved=Exists(approvals))
-        # The meeting's id keeps each meeting's decisions together when two meetings start at once.
-        .order_by(
-            "-minute__minutes__meeting__start",
-            "minute__minutes__meeting",
-            "minute__number",
-            "number",
-            "pk",
-        )
     )
+
+
+def public_decisions():
+    """Every public decision, newest meeting first, then by minute and resolution number.
+
+    Loaded with everything a page, feed or export shows about it (see `_with_everything`).
+    """
+    decisions = Resolution.objects.filter(
+        number__isnull=False,
+        minute__number__isnull=False,
+        minute__is_exempt=False,
+        minute__minutes__live=True,
+        minute__minutes__meeting__live=True,
+        minute__minutes__board__live=True,
+    ).exclude(
+        # The minutes page lies below its meeting and board, so a restriction on any of them
+        # (or on the sections above) shows in the minutes page's path.
+        _restricted_above("minute__minutes__path")
+    )
+    # The meeting's id keeps each meeting's decisions together when two meetings start at once.
+    return _with_everything(decisions).order_by(
+        "-minute__minutes__meeting__start",
+        "minute__minutes__meeting",
+        "minute__number",
+        "number",
+        "pk",
+    )
+
+
+def decision_ids(decisions):
+    """Only the ids of a `public_decisions()` queryset, in its order, for paging through.
+
+    Sorting thousands of narrow rows and then loading one page of wide ones (`load_decisions`)
+    is about twice as fast as sorting the wide rows, on PostgreSQL and SQLite alike.
+    """
+    return decisions.prefetch_related(None).values_list("pk", flat=True)
+
+
+def load_decisions(ids):
+    """The decisions with these ids (already known to be public), fully loaded, in that order."""
+    ids = list(ids)
+    loaded = {
+        resolution.pk: resolution
+        for resolution in _with_everything(Resolution.objects.filter(pk__in=ids))
+    }
+    return [loaded[pk] for pk in ids if pk in loaded]
 
 
 def decision_status(resolution):
@@ -436,10 +460,9 @@ def filter_decisions(decisions, filters):
         if end is not None:
             decisions = decisions.filter(minute__minutes__meeting__start__lt=end)
     if filters.topic:
-        tagged = MinuteItemTag.objects.filter(
-            content_object=OuterRef("minute"), tag__slug=filters.topic
-        )
-        decisions = decisions.filter(Exists(tagged))
+        # An uncorrelated IN: SQLite runs a correlated EXISTS here once per resolution.
+        tagged = MinuteItemTag.objects.filter(tag__slug=filters.topic).values("content_object")
+        decisions = decisions.filter(minute__in=tagged)
     if filters.status:
         decisions = decisions.filter(is_approved=filters.status == MinutesStatus.APPROVED)
     return decisions

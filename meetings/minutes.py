@@ -196,6 +196,15 @@ class MinutesPage(RoutablePageMixin, Page):
             parts.extend(resolution.text for resolution in item.resolutions.all())
         return "\n".join(part for part in parts if part)
 
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if getattr(request, "exempt_minutes_shown", False):
+            # Exempt text was shown to an allowed reader: no shared cache may keep this copy.
+            from .minutes_views import keep_private
+
+            keep_private(response)
+        return response
+
     def get_context(self, request, *args, **kwargs):
         from .minutes_views import minutes_context
 
@@ -408,8 +417,9 @@ class Resolution(index.Indexed, Orderable):
                 index.RelatedFields("tags", [index.SearchField("name")]),
             ],
         ),
-        # The public search narrows decisions with `pk__in` a filtered queryset.
-        index.FilterField("id"),
+        # The public search narrows decisions to public minutes by these.
+        index.FilterField("number"),
+        index.FilterField("minute"),
     ]
 
     class Meta(Orderable.Meta):

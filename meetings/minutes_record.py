@@ -288,7 +288,8 @@ def narrative_blocks(narrative, targets):
 
 def cited_url(cited, resolution_number, request):
     """Where a citation leads: the cited minute (or resolution) on its published minutes page."""
-    minutes = cited.minutes
+    # A minute of a draft being previewed may not be attached to its page yet.
+    minutes = getattr(cited, "minutes", None)
     if minutes is None or not minutes.live:
         return ""
     page_url = minutes.get_url(request)
@@ -371,7 +372,7 @@ def _agenda_item_label(agenda_item):
 
 
 def load_minutes(minutes, include_exempt):
-    """The minutes' items and, for those the reader may see, their rows: six queries at most."""
+    """The minutes' items and, for those the reader may see, their rows: seven queries at most."""
     items = list(
         MinuteItem.objects.filter(minutes=minutes)
         .select_related("approves__meeting")
@@ -397,13 +398,30 @@ def load_minutes(minutes, include_exempt):
             .order_by("tag__name")
         ):
             loaded[tagged.content_object_id].tags.append(tagged.tag)
-        for citation in MinuteCitation.objects.filter(citing_id__in=visible).select_related(
-            "cited__minutes"
-        ):
-            loaded[citation.citing_id].citations.append(
-                (citation.text, citation.cited, citation.resolution_number)
-            )
+        citations = list(
+            MinuteCitation.objects.filter(citing_id__in=visible).select_related("cited__minutes")
+        )
+        found = existing_resolutions(
+            {(c.cited_id, c.resolution_number) for c in citations if c.resolution_number}
+        )
+        for citation in citations:
+            # "Minute No. 36(2)" leads to resolution (2) only where the page shows one.
+            number = citation.resolution_number
+            if (citation.cited_id, number) not in found:
+                number = None
+            loaded[citation.citing_id].citations.append((citation.text, citation.cited, number))
     return list(loaded.values())
+
+
+def existing_resolutions(wanted):
+    """Which of these (minute id, resolution number) pairs exist: one query, or none."""
+    if not wanted:
+        return set()
+    return set(
+        Resolution.objects.filter(minute_id__in={minute_id for minute_id, _ in wanted}).values_list(
+            "minute_id", "number"
+        )
+    ) & set(wanted)
 
 
 def draft_minutes(minutes, include_exempt):
@@ -422,9 +440,14 @@ def draft_minutes(minutes, include_exempt):
         for match in CITATION_RE.finditer(item.narrative or ""):
             number = int(match.group(1))
             resolution = int(match.group(2)) if match.group(2) else None
-            cited = find_cited_minute(board, meeting, number)
-            if cited is not None:
-                loaded.citations.append((match.group(0), cited, resolution))
+            # As on publication: a minute of these same minutes first, else an earlier meeting's.
+            cited = next((i for i in items if i.number == number and i is not item), None)
+            cited = cited or find_cited_minute(board, meeting, number)
+            if cited is None:
+                continue
+            if resolution and not any(r.number == resolution for r in cited.resolutions.all()):
+                resolution = None
+            loaded.citations.append((match.group(0), cited, resolution))
     return result
 
 

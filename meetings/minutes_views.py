@@ -52,6 +52,9 @@ def load_record(minutes, request):
         raise Http404("These minutes have not been published.")
     include_exempt = user_may_see_exempt_papers(request, board)
     record = build_record(minutes, meeting, board, request, include_exempt, preview=preview)
+    if record.has_exempt_text:
+        # For whatever serves the page: a response with exempt text is kept private.
+        request.exempt_minutes_shown = True
     return record, meeting, board
 
 

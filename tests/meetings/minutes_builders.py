@@ -26,7 +26,19 @@ SECRETS = [
 EXEMPT_HEADING = "CARE HOME CONTRACT: PROVIDER FINANCES"
 
 
+def in_order(rows):
+    """Give rows built in code the sort order the editor would, so every database agrees."""
+    for index, row in enumerate(rows):
+        if row.sort_order is None:
+            row.sort_order = index
+        for relation in ("resolutions", "declarations"):
+            if hasattr(row, relation):
+                in_order(list(getattr(row, relation).all()))
+    return rows
+
+
 def publish_minutes(meeting, items, attendance=(), apologies_note=""):
+    items, attendance = in_order(list(items)), in_order(list(attendance))
     minutes = MinutesPage(title="", slug="", apologies_note=apologies_note)
     minutes.attendance = list(attendance)
     minutes.minute_items = items
@@ -36,6 +48,7 @@ def publish_minutes(meeting, items, attendance=(), apologies_note=""):
 
 
 def save_draft_minutes(meeting, items):
+    items = in_order(list(items))
     minutes = MinutesPage(title="Minutes", slug="minutes", live=False)
     minutes.minute_items = items
     meeting.add_child(instance=minutes)

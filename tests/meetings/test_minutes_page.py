@@ -180,6 +180,16 @@ def test_citations_link_to_the_cited_minute(client, hwb):
     assert 'id="minute-45"' in cited
 
 
+def test_citation_of_a_resolution_not_shown_leads_to_the_minute(client, hwb):
+    _, november, _, minutes = hwb
+    Resolution.objects.filter(minute__minutes=november, minute__number=36, number=2).delete()
+
+    html, _ = get_html(client, minutes.url)
+
+    assert f'href="{november.url}#minute-36">Minute No. 36(2)</a>' in html
+    assert "#minute-36-2" not in html
+
+
 def test_citation_of_unpublished_minutes_is_plain_text(client, hwb):
     _, november, _, minutes = hwb
     november.unpublish()
@@ -452,7 +462,7 @@ def test_meeting_page_has_no_minutes_until_they_are_published(client, board_inde
 
 # What a page of minutes costs today (most of it Wagtail's routing); a signed-in member adds
 # their session, their user and the exempt-papers permission check.
-MAX_QUERIES = 21
+MAX_QUERIES = 22
 SIGNED_IN_QUERIES = 4
 
 
