@@ -9,8 +9,7 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.urls import reverse
 
-from meetings.decision_views import pagination_items
-from meetings.decisions import DATE_LABELS
+from meetings.decision_views import date_inputs, pagination_items
 
 from .search import (
     KINDS,
@@ -21,31 +20,6 @@ from .search import (
     read_search,
     run_search,
 )
-
-
-def _date_inputs(filters):
-    """The two GOV.UK date inputs (meeting date from and to), with what the visitor typed."""
-    inputs = []
-    for name, legend in DATE_LABELS.items():
-        typed = filters.inputs[name]
-        inputs.append(
-            {
-                "name": name,
-                "legend": legend,
-                "error": filters.error_for(name),
-                "parts": [
-                    {
-                        "part": part,
-                        "label": part.capitalize(),
-                        "value": getattr(typed, part),
-                        "width": 4 if part == "year" else 2,
-                        "wrong": part in typed.wrong,
-                    }
-                    for part in ("day", "month", "year")
-                ],
-            }
-        )
-    return inputs
 
 
 def _kind_links(search, outcome, path):
@@ -100,7 +74,7 @@ def search(request):
         "boards": board_choices,
         "board_title": dict(board_choices).get(search.filters.board, ""),
         "kinds": list(KINDS.values()),
-        "date_inputs": _date_inputs(search.filters),
+        "date_inputs": date_inputs(search.filters),
         "outcome": outcome,
         "results": results,
         "kind_links": _kind_links(search, outcome, path),

@@ -69,7 +69,7 @@ def pagination_items(page, params, path):
     }
 
 
-def _date_inputs(filters):
+def date_inputs(filters):
     """The two GOV.UK date inputs as the template draws them, with what the visitor typed."""
     inputs = []
     for name, legend in DATE_LABELS.items():
@@ -151,7 +151,7 @@ def register(request):
         "boards": boards,
         "topics": topics,
         "statuses": STATUS_CHOICES,
-        "date_inputs": _date_inputs(filters),
+        "date_inputs": date_inputs(filters),
         "page_obj": page,
         "decisions": decisions,
         "pagination": pagination,
