@@ -211,7 +211,7 @@ class BoardPage(RoutablePageMixin, Page):
                 models.Q(end_date__isnull=True) | models.Q(end_date__gte=on),
             )
             .select_related("person", "represents")
-            .order_by("sort_order")
+            .order_by("sort_order", "pk")
         )
 
     def get_context(self, request, *args, **kwargs):

@@ -6,7 +6,6 @@ import html as html_lib
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -172,11 +171,6 @@ def test_new_minutes_start_with_a_minute_per_agenda_item(
     assert [f.initial["approves"] for f in minute_forms] == [None, None, november_minutes.pk, None]
 
 
-@pytest.mark.xfail(
-    condition=connection.vendor == "postgresql",
-    reason="attendance prefill order is not yet fixed on PostgreSQL",
-    strict=False,
-)
 def test_new_minutes_list_the_board_as_attendance(officer_client, january, people):
     response = officer_client.get(add_url(january))
     rows = [f.initial for f in response.context["form"].formsets["attendance"].forms]
@@ -215,11 +209,6 @@ def test_no_previous_minutes_are_offered_before_they_are_published(officer_clien
 # Saving through the editor ------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    condition=connection.vendor == "postgresql",
-    reason="attendance prefill order is not yet fixed on PostgreSQL",
-    strict=False,
-)
 def test_minutes_round_trip_through_the_add_view(officer_client, january, november_minutes, people):
     """The prefilled form, filled in and published as the browser sends it."""
     data = page_form_data(officer_client.get(add_url(january)))
