@@ -1,7 +1,7 @@
 # Two commands: `make run` (set up and serve the demo site) and `make test` (the whole suite).
 VENV := .venv
 PY := $(VENV)/bin/python
-DEBIAN_PACKAGES := chromium fonts-dejavu-core
+DEBIAN_PACKAGES := chromium fonts-dejavu-core espeak-ng ffmpeg sox
 HOST := 127.0.0.1:8000
 
 .PHONY: run test install system-deps lint format benchmark clean
@@ -18,7 +18,7 @@ node_modules/.installed: package.json
 
 install: $(VENV)/.installed node_modules/.installed
 
-# Debian packages the browser tests need; installed only when missing.
+# Debian packages the browser and transcription tests need; installed only when missing.
 system-deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

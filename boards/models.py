@@ -45,6 +45,15 @@ class Person(RevisionMixin, index.Indexed, models.Model):
         related_name="person",
         help_text="The sign-in account of this person, if they have one.",
     )
+    needs_review = models.BooleanField(
+        default=False,
+        help_text="Created or matched by an import from a printed name: an officer should check.",
+    )
+    review_note = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Why the record needs checking, e.g. the printed name.",
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("title"), FieldPanel("given_name"), FieldPanel("family_name")]),
@@ -52,6 +61,9 @@ class Person(RevisionMixin, index.Indexed, models.Model):
         MultiFieldPanel(
             [FieldPanel("email"), FieldPanel("phone"), FieldPanel("user")],
             heading="Private contact details",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("needs_review"), FieldPanel("review_note")], heading="Data quality"
         ),
     ]
 

@@ -1,0 +1,1 @@
+"""Importing existing minutes (Word or plain text) into minutes, resolutions and actions."""
