@@ -19,6 +19,8 @@ class ParsedAttendee:
     group: str = "member"  # member, substitute, presenter, officer, observer
     represents: str = ""  # for a substitute: the principal's name as printed
     in_the_chair: bool = False
+    printed_group: str = ""  # the group heading as printed, e.g. "Report Presenters"
+    initials: str = ""  # from an initials column ('Nigel Parkes<TAB>NP<TAB>...'), if any
 
 
 @dataclass
@@ -31,6 +33,11 @@ class ParsedAction:
     source: str  # "resolution", "matters_arising" or "minute_item" (actions_log.ActionSource)
     resolution_number: int | None = None
     note_index: int | None = None  # for a note: index of the narrative paragraph it follows
+    # Index into the minute item's resolutions of the resolution it follows (None for a note).
+    # resolution_number is that resolution's number, or for an unnumbered one the number it
+    # takes in sequence (the previous resolution's number + 1, the first being 1).
+    resolution_index: int | None = None
+    due_text: str = ""  # a due date printed after the owners ("by the next meeting"), if any
 
 
 @dataclass
@@ -39,6 +46,7 @@ class ParsedResolution:
     text: str
     label: str = ""  # as printed: "(1)", "1.", "(a)"
     block: int = 0  # which "Resolved" block of the minute it belongs to (0, 1…)
+    lead_in: str = ""  # printed before the block's resolutions: "That the Commission:"
 
 
 @dataclass
@@ -58,6 +66,10 @@ class ParsedMinuteItem:
     actions: list[ParsedAction] = field(default_factory=list)
     citations: list[ParsedCitation] = field(default_factory=list)
     resolved_blocks: int = 0
+    # A modern.gov page prints the agenda's summary of the item before "Minutes:", and the
+    # documents after "Supporting documents:"; both are kept, apart from the minutes.
+    summary: str = ""
+    supporting_documents: list[str] = field(default_factory=list)
 
     @property
     def narrative(self):

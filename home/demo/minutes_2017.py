@@ -1,8 +1,11 @@
 """The HWB minutes of 16 November 2016 and 11 January 2017, published under their meetings.
 
-January's minutes (48-57) are parsed from the pack (minutes_parser.py). November's are not in the
-pack; January's matters arising cite seven of them, so November gets a summary record of just
-those minutes, headed as cited and saying plainly where the full minutes are, with no invented
+January's minutes (48-57) are imported from `data/hwb-2017-01-11-minutes.txt` (PACK:63-428)
+with the importer a council would use for its archive (actions_log.importing), which also raises
+their nine actions; the demo then adds topics, publishes them and records that the January "care
+homes" action was answered by item 12 of 8 March 2017. November's minutes are not in the pack;
+January's matters arising cite seven of them, so November gets a summary record of just those
+minutes, headed as cited and saying plainly where the full minutes are, with no invented
 resolutions. November is published first so that January can cite its minutes and its minute 50
 can approve them: November then reads "approved" and January "draft minutes, not yet approved",
 as the 8 March minutes that would approve January are not in the pack.
@@ -10,26 +13,24 @@ as the 8 March minutes that would approve January are not in the pack.
 
 import re
 from difflib import SequenceMatcher
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 from wagtail.models import Page
 
+from actions_log.importing.parser import MinutesFormatError, parse_minutes
+from actions_log.importing.reader import UnreadableMinutes, read_minutes_file
+from actions_log.importing.writer import ImportRefused, import_minutes
+from actions_log.models import Action, ActionStatus, ActionUpdate
 from meetings.minute_rules import check_minutes, citations_in, record_citations
-from meetings.minutes import (
-    Attendance,
-    AttendanceGroup,
-    AttendanceStatus,
-    MinuteItem,
-    MinutesPage,
-    Resolution,
-)
-from meetings.models import MeetingPage
+from meetings.minutes import MinuteItem, MinutesPage
+from meetings.models import AgendaItem, MeetingPage
 
-from .agenda_2017 import JANUARY_2017, NOVEMBER_2016, london
+from .agenda_2017 import JANUARY_2017, MARCH_2017, NOVEMBER_2016, london
 from .agendas import meeting_slug
-from .minutes_parser import january_2017_apologies, january_2017_minutes
-from .pack import MINUTES_LINES, PackError, cited_minutes, lines_between, minutes_attendance
+from .pack import MINUTES_LINES, PackError, cited_minutes, lines_between
 from .sync import rows, sync_page
 
 # The pack does not say when these minutes went out; about a week after each meeting is usual.
@@ -37,7 +38,19 @@ NOVEMBER_2016_PUBLISHED = london(2016, 11, 25, 10)
 JANUARY_2017_PUBLISHED = london(2017, 1, 20, 10)
 
 MINUTES_SLUG = "minutes"  # as MinutesPage names itself
-PREVIOUS_MINUTES = 50  # January's "MINUTES OF THE PREVIOUS MEETING", which approves November's
+
+# The January minutes as the council published them (PACK:63-428), imported like any archive.
+JANUARY_2017_MINUTES = Path(__file__).resolve().parent / "data" / "hwb-2017-01-11-minutes.txt"
+
+# The January "care homes" action, 50(3) "Action: Anne Marie Lubanski/Kate Green", was answered
+# by item 12 of the 8 March 2017 agenda, whose report says so (PACK:4142).
+CARE_HOMES_ACTION = "2017-01-11/50/r3"
+CARE_HOMES_ITEM = 12
+CARE_HOMES_EVIDENCE = (
+    "Answered by item 12 of the meeting of 8 March 2017, 'Specialist Residential and Nursing "
+    "Care for Adults in Rotherham': the Adult Care and Housing commissioning team's report on "
+    "the care homes commissioned in Rotherham, written because of this action."
+)
 
 # Topics residents can follow across boards (shared tags), by minute number.
 JANUARY_2017_TOPICS = {
@@ -61,16 +74,6 @@ SUMMARY_RECORD = (
     "(minute 50, matters arising); it gives only the heading cited there. The full minutes are "
     "held by Democratic Services."
 )
-
-# The attendance groups of the printed minutes -> Attendance.group; a member printed
-# "(representing ...)" is a substitute.
-GROUPS = {
-    "member": AttendanceGroup.MEMBER,
-    "presenter": AttendanceGroup.PRESENTER,
-    "officer": AttendanceGroup.OFFICER,
-    "observer": AttendanceGroup.OBSERVER,
-    "apologies": AttendanceGroup.MEMBER,
-}
 
 ATTENDANCE_FIELDS = (
     "person_id",
@@ -137,61 +140,27 @@ def _minute(number, heading, order, agenda_items, topics, **fields):
     return item
 
 
-def attendance_rows(people):
-    """Who attended on 11 January 2017, in the order printed, then the apologies (PACK:66-103)."""
-    attendance = []
-    for order, attendee in enumerate(minutes_attendance()):
-        apologies = attendee.group == "apologies"
-        attendance.append(
-            Attendance(
-                person=people.get(attendee.name),
-                group=(
-                    AttendanceGroup.SUBSTITUTE if attendee.represents else GROUPS[attendee.group]
-                ),
-                status=AttendanceStatus.APOLOGIES if apologies else AttendanceStatus.PRESENT,
-                represents=people.get(attendee.represents) if attendee.represents else None,
-                role_text=", ".join(
-                    part for part in (attendee.job_title, attendee.organisation) if part
-                ),
-                in_the_chair=attendee.in_the_chair,
-                sort_order=order,
-            )
-        )
-    return attendance
+def january_2017_file():
+    """(lines, SourceInfo) of the January minutes file, as `manage.py import_minutes` reads it."""
+    try:
+        return read_minutes_file(JANUARY_2017_MINUTES)
+    except UnreadableMinutes as error:
+        raise PackError(str(error)) from error
 
 
-def january_2017_items(meeting, november):
-    """Minutes 48-57 as printed, linked to the agenda and approving November's minutes."""
-    agenda_items = list(meeting.agenda_items.all())
-    items = []
-    for order, parsed in enumerate(january_2017_minutes()):
-        item = _minute(
-            parsed.number,
-            parsed.heading,
-            order,
-            agenda_items,
-            JANUARY_2017_TOPICS,
-            narrative=parsed.narrative,
-            discussion_points="\n".join(parsed.discussion_points),
-            approves=november if parsed.number == PREVIOUS_MINUTES else None,
-        )
-        item.resolutions = [
-            Resolution(
-                number=resolution.number,
-                text=resolution.text,
-                action_line=resolution.action_line,
-                sort_order=position,
-            )
-            for position, resolution in enumerate(parsed.resolutions)
-        ]
-        items.append(item)
-    return items
+def january_2017_parsed():
+    """The January minutes as the importer's parser reads them, with the file they came from."""
+    lines, info = january_2017_file()
+    try:
+        return parse_minutes(lines, source_name=info.name), info
+    except MinutesFormatError as error:
+        raise PackError(f"{info.name}: {error}") from error
 
 
 def _cited_resolutions():
     """{minute number: resolution numbers} as January's matters arising cite them."""
     cited = {}
-    for parsed in january_2017_minutes():
+    for parsed in january_2017_parsed()[0].minute_items:
         for _, number, resolution in citations_in(parsed.narrative):
             numbers = cited.setdefault(number, [])
             if resolution and resolution not in numbers:
@@ -246,12 +215,30 @@ def set_publication_time(page, when):
     return True
 
 
-def sync_minutes(meeting, build, summary, published, apologies_note=""):
-    """Create or update the live minutes of `meeting`, with the rows `build(page)` sets."""
+def check_every_rule(page, source):
+    """The model keeps only the rules about the minutes alone; the editor also checks the
+    sequence, approval and citations against other minutes. The demo keeps them all."""
+    try:
+        check_minutes(page, everything=True)
+    except ValidationError as error:
+        raise PackError(
+            f"{page.title}, as read from {source}, break the rules for minutes: "
+            + " ".join(error.messages)
+        ) from error
+
+
+def entered_on_the_site(meeting, summary):
+    """Minutes of `meeting` an officer entered on the site: a meeting has one set, left alone."""
     entered = MinutesPage.objects.child_of(meeting).exclude(slug=MINUTES_SLUG).first()
     if entered is not None:
-        # A meeting has one set of minutes; ones an officer entered on the site are left alone.
         summary.notes.append(f"{entered.title}: entered on the site, left as they are.")
+    return entered
+
+
+def sync_minutes(meeting, build, summary, published, apologies_note=""):
+    """Create or update the live minutes of `meeting`, with the rows `build(page)` sets."""
+    entered = entered_on_the_site(meeting, summary)
+    if entered is not None:
         return entered, False
     page, changed = sync_page(
         meeting,
@@ -265,21 +252,119 @@ def sync_minutes(meeting, build, summary, published, apologies_note=""):
     )
     # Unchanged pages come back holding the unsaved rows they were compared with: read it back.
     page = MinutesPage.objects.get(pk=page.pk)
-    try:
-        # The model keeps only the rules about the minutes alone; the editor also checks the
-        # sequence, approval and citations against other minutes. The demo keeps them all.
-        check_minutes(page, everything=True)
-    except ValidationError as error:
-        raise PackError(
-            f"{page.title}, as read from the pack, break the rules for minutes: "
-            + " ".join(error.messages)
-        ) from error
+    check_every_rule(page, "the pack")
     set_publication_time(page, published)
     return page, changed
 
 
+# January: imported from the file ------------------------------------------------------------
+
+
+def import_january_2017(meeting):
+    """Import the January minutes file under `meeting`, as `manage.py import_minutes` would.
+
+    The same file imported before changes nothing; a changed file corrects the minutes and
+    actions in place."""
+    parsed, info = january_2017_parsed()
+    try:
+        return import_minutes(
+            parsed,
+            board=meeting.get_parent().specific,
+            meeting_date=timezone.localdate(JANUARY_2017),
+            source_name=info.name,
+            sha256=info.sha256,
+        )
+    except ImportRefused as error:
+        raise PackError(f"{info.name} could not be imported: {error}") from error
+
+
+def publish_with_topics(page, topics):
+    """Give the minutes their topics and publish them, if they are not already so; returns
+    whether a revision was published."""
+    draft = page.get_latest_revision_as_object()
+    changed = False
+    for item in draft.minute_items.all():
+        wanted = sorted(topics.get(item.number, []))
+        if sorted(tag.name for tag in item.tags.all()) != wanted:
+            # Tags are created (shared across boards) as they are added; the links wait for the
+            # revision to be published.
+            item.tags.clear()
+            item.tags.add(*wanted)
+            changed = True
+    if not (changed or not page.live or page.has_unpublished_changes):
+        return False
+    draft.save_revision().publish()
+    return True
+
+
+def sync_january_2017_minutes(meeting, summary):
+    """January's minutes imported, with topics, published on their date; (page, changed)."""
+    entered = entered_on_the_site(meeting, summary)
+    if entered is not None:
+        return entered, False
+    report = import_january_2017(meeting)
+    if report.meeting.get("id") != meeting.pk:
+        raise PackError(
+            f"{report.source_name} went under {report.meeting.get('title')}, not {meeting.title}."
+        )
+    page = MinutesPage.objects.get(pk=report.minutes["id"])
+    check_every_rule(page, report.source_name)
+    published = publish_with_topics(page, JANUARY_2017_TOPICS)
+    page = MinutesPage.objects.get(pk=page.pk)
+    created = report.created and report.minutes.get("created", False)
+    changed = report.created or published
+    summary.record("minutes", created=created, updated=changed and not created)
+    if not report.already_imported:
+        # People the minutes name whom the site did not know (Anne Marie Lubanski, an owner).
+        for _ in report.people_created:
+            summary.record("person", created=True)
+    for action in report.actions:
+        status = "unchanged" if report.already_imported else action["status"]
+        summary.record("action", created=status == "created", updated=status == "updated")
+    set_publication_time(page, JANUARY_2017_PUBLISHED)
+    return page, changed
+
+
+def record_care_homes_answer(board, march_meeting, summary):
+    """The January "care homes" action, answered by item 12 of 8 March 2017 (PACK:4142)."""
+    action = Action.objects.filter(board=board, import_key=CARE_HOMES_ACTION).first()
+    if action is None:
+        raise PackError(f"The January action {CARE_HOMES_ACTION} (care homes) was not imported.")
+    item = AgendaItem.objects.get(meeting=march_meeting, number=CARE_HOMES_ITEM, sub_item="")
+    answered_on = timezone.localdate(MARCH_2017)
+    wanted = {
+        "status": ActionStatus.COMPLETED,
+        "completed_on": answered_on,
+        "discharged_by_agenda_item_id": item.pk,
+        "evidence": CARE_HOMES_EVIDENCE,
+    }
+    changed = False
+    for name, value in wanted.items():
+        if getattr(action, name) != value:
+            setattr(action, name, value)
+            changed = True
+    if changed:
+        action.save()
+        action.save_revision(log_action=True)
+    # The dated history shows when and how it was done, as an officer would record it.
+    _, created = ActionUpdate.objects.get_or_create(
+        action=action,
+        status=ActionStatus.COMPLETED,
+        created_at=MARCH_2017,
+        defaults={
+            "author_name": "Democratic Services",
+            "text": f"Item {CARE_HOMES_ITEM} of the meeting of 8 March 2017: {item.title}.",
+        },
+    )
+    summary.record("action completion", updated=changed or created)
+    return action
+
+
 def sync_hwb_minutes_2016_17(meetings, people, summary):
-    """November's summary record, then January's minutes; returns both pages, oldest first."""
+    """November's summary record, then January's minutes; returns both pages, oldest first.
+
+    `people` is not needed any more (the importer finds the people the minutes name) but is
+    kept so that callers need not change."""
     # Read the meetings back: a meeting the agenda step left unchanged still holds, in memory,
     # the unsaved agenda it was compared with.
     by_slug = {
@@ -295,19 +380,10 @@ def sync_hwb_minutes_2016_17(meetings, people, summary):
     november, november_changed = sync_minutes(
         november_meeting, build_november, summary, NOVEMBER_2016_PUBLISHED
     )
-
-    def build_january(page):
-        page.attendance = attendance_rows(people)
-        page.minute_items = january_2017_items(january_meeting, november)
-
-    january, january_changed = sync_minutes(
-        january_meeting,
-        build_january,
-        summary,
-        JANUARY_2017_PUBLISHED,
-        apologies_note=january_2017_apologies(),
-    )
+    january, january_changed = sync_january_2017_minutes(january_meeting, summary)
     if november_changed and not january_changed:
         # Republishing November replaced its minute rows, and with them January's links to them.
         record_citations(january)
+    if meeting_slug(MARCH_2017) in by_slug and january.slug == MINUTES_SLUG:
+        record_care_homes_answer(january.board, by_slug[meeting_slug(MARCH_2017)], summary)
     return november, january

@@ -19,6 +19,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction, Page, Revision
 
+from actions_log.models import Action
 from boards.models import BoardIndexPage, BoardPage, Membership, Person
 from home.demo import pack
 from home.demo.paper_documents import docx_text
@@ -500,6 +501,14 @@ def test_demo_users(demo, db):
     assert admin.is_superuser and not member.is_superuser and not officer.is_superuser
     hwb = BoardPage.objects.get(slug="health-and-wellbeing-board")
     assert hwb.current_memberships().filter(person__user=member, role="member").exists()
+
+
+def test_the_demo_member_has_actions_to_see(demo, db):
+    # "My actions" for the member sign-in is not empty: the member owns open actions.
+    member = get_user_model().objects.get(username="member")
+    owned = Action.objects.owned_by(member.person)
+    assert owned.exists()
+    assert owned.open().exists()
 
 
 # The parsers, on text the pack does not have ----------

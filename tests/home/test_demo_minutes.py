@@ -4,7 +4,9 @@ Like test_demo_data.py, the command runs twice once per module inside a transact
 at the end, and the tests read what it made.
 """
 
+import dataclasses
 import datetime
+import hashlib
 import importlib
 import io
 from types import SimpleNamespace
@@ -17,9 +19,14 @@ from django.utils import timezone
 from taggit.models import Tag
 from wagtail.models import Page, Revision
 
+from actions_log.models import Action, ActionOwner, ActionUpdate, MinutesImport
 from boards.models import BoardPage, Membership, Person
 from home.demo import minutes_parser
-from home.demo.minutes_2017 import SUMMARY_RECORD, sync_hwb_minutes_2016_17
+from home.demo.minutes_2017 import (
+    JANUARY_2017_MINUTES,
+    SUMMARY_RECORD,
+    sync_hwb_minutes_2016_17,
+)
 from home.demo.pack import PackError
 from home.demo.people import People
 from home.demo.sync import Summary
@@ -51,6 +58,10 @@ COUNTED = {
     "tags": Tag.objects,
     "tagged minutes": MinuteItemTag.objects,
     "people": Person.objects,
+    "actions": Action.objects,
+    "action owners": ActionOwner.objects,
+    "action updates": ActionUpdate.objects,
+    "minutes imports": MinutesImport.objects,
 }
 
 JANUARY_HEADINGS = [
@@ -419,6 +430,58 @@ def test_the_minutes_are_in_the_search_index(january):
     assert january in list(found)
 
 
+# Imported, with its actions ----------
+
+
+def test_january_was_imported_from_the_minutes_file(january, hwb):
+    record = MinutesImport.objects.get(board=hwb)
+    assert (record.minutes_id, record.meeting_date) == (january.pk, datetime.date(2017, 1, 11))
+    assert record.source_name == "hwb-2017-01-11-minutes.txt"
+    assert record.sha256 == hashlib.sha256(JANUARY_2017_MINUTES.read_bytes()).hexdigest()
+    # The command an officer would run knows the file is already in.
+    out = io.StringIO()
+    call_command("import_minutes", str(JANUARY_2017_MINUTES), "--board", "HWB", stdout=out)
+    assert out.getvalue().startswith("Already imported hwb-2017-01-11-minutes.txt")
+
+
+def test_january_raised_nine_actions_with_twelve_owners(january, hwb):
+    actions = Action.objects.filter(board=hwb, meeting=january.meeting)
+    assert actions.count() == 9
+    owners = ActionOwner.objects.filter(action__in=actions)
+    assert owners.count() == 12
+    assert owners.values("person").distinct().count() == 10
+    assert {action.minute_item.minutes_id for action in actions.select_related("minute_item")} == {
+        january.pk
+    }
+    ruther = owners.get(printed_name="Ruther Fletcher-Brown")
+    assert (ruther.person, ruther.needs_review) == (person("Ruth", "Fletcher Brown"), True)
+    # The one owner the attendance does not list is added, for an officer to check.
+    lubanski = Person.objects.get(family_name="Lubanski")
+    assert lubanski.needs_review
+    assert "hwb-2017-01-11-minutes.txt" in lubanski.review_note
+    assert not Person.objects.filter(needs_review=True).exclude(pk=lubanski.pk).exists()
+
+
+def test_the_care_homes_action_was_answered_by_item_12_in_march(january, hwb):
+    action = Action.objects.get(import_key="2017-01-11/50/r3")
+    assert action.as_printed == "Action: Anne Marie Lubanski/Kate Green"
+    assert action.resolution.text == (
+        "That the issue of care homes be included as an agenda item at the next meeting."
+    )
+    assert action.status == "completed"
+    assert action.completed_on == datetime.date(2017, 3, 8)
+    item = action.discharged_by_agenda_item
+    assert (item.meeting.slug, item.number) == ("2017-03-08", 12)
+    assert item.title.startswith("Specialist Residential and Nursing Care for Adults")
+    assert "item 12 of the meeting of 8 March 2017" in action.evidence
+    update = action.updates.get()
+    assert (update.status, update.created_at) == ("completed", london(2017, 3, 8, 10))
+    # The other actions are still open, due by that March meeting.
+    still_open = Action.objects.filter(meeting=january.meeting).exclude(pk=action.pk)
+    assert {a.status for a in still_open} == {"open"}
+    assert {a.due() for a in still_open} == {datetime.date(2017, 3, 8)}
+
+
 # Keeping in step ----------
 
 
@@ -449,9 +512,12 @@ def test_a_changed_november_record_is_restored_and_january_keeps_its_citations(h
 def test_minutes_that_break_the_editors_rules_are_refused(hwb, monkeypatch):
     from home.demo import minutes_2017
 
-    parsed = minutes_parser.january_2017_minutes()
-    parsed[3].paragraphs.append("Minute No. 99, it was noted that nothing had happened.")
-    monkeypatch.setattr(minutes_2017, "january_2017_minutes", lambda: parsed)
+    lines, info = minutes_2017.january_2017_file()
+    heading = lines.index("51. COMMUNICATIONS/UPDATES")
+    changed = [*lines[: heading + 1], "", "Minute No. 99, it was noted.", *lines[heading + 1 :]]
+    # A corrected file: another fingerprint, so it is imported as a correction.
+    info = dataclasses.replace(info, sha256="0" * 64)
+    monkeypatch.setattr(minutes_2017, "january_2017_file", lambda: (changed, info))
     summary = Summary()
     with pytest.raises(PackError, match="has no published minute 99"):
         sync_hwb_minutes_2016_17(list(MeetingPage.objects.child_of(hwb)), People(summary), summary)
