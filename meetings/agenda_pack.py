@@ -1,4 +1,5 @@
-"""The agenda pack: a meeting's front sheet, numbered agenda and item covers as a Word document.
+"""The agenda pack: a meeting's front sheet, numbered agenda, item covers and the board's action
+log (the actions open at the meeting) as a Word document.
 
 Two packs come from the same meeting. The public pack shows an exempt item only by its number,
 title and Schedule 12A paragraph; the members' pack, for people allowed to see the board's exempt
@@ -24,6 +25,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from .citations import meeting_day
 from .dates import format_date, format_meeting_datetime, format_time
 from .models import (
     CALLED_OFF,
@@ -81,6 +83,17 @@ def later_meetings(meeting, board):
         .order_by("start")
         .only("start")[:FUTURE_MEETINGS_LISTED]
     )
+
+
+def pack_actions(meeting, board, include_exempt):
+    """The board's actions open at the meeting (actions_log.carried_forward), two queries.
+
+    The public pack has public actions with public updates only; the members' pack adds the
+    actions the public may not see and internal updates.
+    """
+    from actions_log.carried_forward import carried_forward
+
+    return carried_forward(board, meeting_day(meeting), members=include_exempt)
 
 
 # Wording ---------------------------------------------------------------------
@@ -238,7 +251,10 @@ def build_agenda_pack(meeting, include_exempt, board=None):
     """
     board = board or board_of(meeting)
     items = pack_items(meeting)
-    has_exempt = include_exempt and any(item.is_exempt for item in items)
+    actions = pack_actions(meeting, board, include_exempt)
+    has_exempt = include_exempt and (
+        any(item.is_exempt for item in items) or any(a.not_for_publication for a in actions)
+    )
 
     document = Document()
     set_up_page(document, meeting, board, include_exempt, has_exempt)
@@ -251,6 +267,7 @@ def build_agenda_pack(meeting, include_exempt, board=None):
     for item in items:
         if needs_cover(item):
             add_cover(document, item, include_exempt)
+    add_action_log(document, meeting, board, actions, include_exempt)
     return document
 
 
@@ -454,6 +471,13 @@ def add_cover(document, item, include_exempt):
             document.add_paragraph(text, style="List Bullet")
     elif item.is_verbal:
         document.add_paragraph("Verbal item: there are no papers.")
+
+
+def add_action_log(document, meeting, board, actions, include_exempt):
+    """The board's action log as at the meeting, on a page of its own after the covers."""
+    from actions_log.word import add_action_log_section
+
+    add_action_log_section(document, board, actions, meeting_day(meeting), members=include_exempt)
 
 
 def add_text(document, text):

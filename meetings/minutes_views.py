@@ -58,6 +58,18 @@ def load_record(minutes, request):
     return record, meeting, board
 
 
+def attach_actions(record, minutes, board, request):
+    """Put the public actions of published minutes under their resolutions (or minute notes).
+
+    Public actions only, for everyone: never those of exempt minutes, nor of a draft or preview.
+    """
+    if _is_preview(request) or not minutes.live:
+        return
+    from actions_log.public import attach_to_minutes, minutes_actions
+
+    attach_to_minutes(record.items, minutes_actions(minutes, board, request))
+
+
 def _links(record, meeting, request):
     return {
         "meeting_url": meeting.get_url(request) or "",
@@ -69,6 +81,7 @@ def _links(record, meeting, request):
 def minutes_context(minutes, request):
     """The minutes page's context: status, attendance, apologies and the numbered minutes."""
     record, meeting, board = load_record(minutes, request)
+    attach_actions(record, minutes, board, request)
     context = {
         "breadcrumbs": page_frame(minutes, request)["breadcrumbs"],
         "board": board,
@@ -88,6 +101,7 @@ def keep_private(response):
 def minutes_print_response(request, minutes):
     """The same minutes in a plain layout for printing: no navigation, print styles."""
     record, meeting, board = load_record(minutes, request)
+    attach_actions(record, minutes, board, request)
     context = {"page": minutes, "board": board, "record": record}
     context.update(_links(record, meeting, request))
     response = TemplateResponse(request, "meetings/minutes_print.html", context)

@@ -126,6 +126,9 @@ class AgendaRow:
     previous_meeting: dict | None = None
     # The minute(s) recorded against this item, once the meeting's minutes are published.
     minutes: list = field(default_factory=list)
+    # For "minutes of the previous meeting": the board's actions open at this meeting
+    # (actions_log.carried_forward.CarriedForward).
+    carried_forward: object = None
 
 
 @dataclass
@@ -348,6 +351,9 @@ def meeting_context(meeting, request):
     agenda = build_agenda(items, request, show_exempt)
     has_exempt = any(row.exempt_label for group in agenda for row in group.rows)
     minutes = attach_minutes(agenda, meeting, board, request, show_exempt)
+    from actions_log.carried_forward import attach_to_agenda
+
+    attach_to_agenda(agenda, items, meeting, board, request)
 
     url = meeting.get_url(request)
     label, tag_class = status_tag(meeting.status)

@@ -13,6 +13,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 import pytest
 from wagtail.models import Page
 
+from actions_log.models import Action, ActionUpdate
 from boards.factories import BoardPageFactory
 from meetings.factories import (
     AgendaItemFactory,
@@ -33,6 +34,10 @@ MINUTE_SECRETS = [
     "Zephyrine narrative of the closed session",
     "Zephyrine point raised in private",
     "That the Zephyrine contract be varied",
+]
+ACTION_SECRETS = [
+    "Zephyrine action agreed in private",  # an action of the exempt minute
+    "Zephyrine internal progress note",  # an internal update on a public action
 ]
 LINK_RE = re.compile(r"""(?:href|src|action)=["']([^"'#]+)""")
 MAX_URLS = 400
@@ -107,6 +112,20 @@ def site_with_exempt_business(board_index):
     ]
     meeting.add_child(instance=minutes)
     minutes.save_revision().publish()
+
+    public_minute, exempt_minute = minutes.minute_items.order_by("number")
+    day = london(2030, 3, 5).date()
+    action = Action.objects.create(
+        board=board,
+        text="Publish the community safety plan",
+        minute_item=public_minute,
+        resolution=public_minute.resolutions.get(),
+        raised_on=day,
+    )
+    ActionUpdate.objects.create(action=action, text=ACTION_SECRETS[1], is_internal=True)
+    Action.objects.create(
+        board=board, text=ACTION_SECRETS[0], minute_item=exempt_minute, raised_on=day
+    )
     return meeting, paper
 
 
@@ -144,11 +163,15 @@ def test_no_exempt_material_on_any_page_the_public_can_reach(client, site_with_e
     assert any(url.startswith(f"{meeting.url}minutes/") for url in reached)
     assert any("feed" in url for url in reached)
     assert "Domestic abuse support contract" in bodies[meeting.url]
+    board_url = meeting.get_parent().url
+    for route in ("actions/", "actions.csv", "actions.docx"):
+        assert f"{board_url}{route}" in reached
+    assert "Publish the community safety plan" in bodies[f"{board_url}actions/"]
 
     leaks = [
         (url, secret)
         for url, text in bodies.items()
-        for secret in AGENDA_SECRETS + MINUTE_SECRETS
+        for secret in AGENDA_SECRETS + MINUTE_SECRETS + ACTION_SECRETS
         if secret.lower() in text.lower()
     ]
     assert leaks == []
