@@ -30,6 +30,7 @@ system-deps:
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo_data
+	$(PY) manage.py send_action_reminders --schedule
 	@echo "Serving on http://$(HOST)/ (admin at /admin/; see README for the demo sign-ins)"
 	bash -c 'trap "kill 0" EXIT; $(PY) manage.py db_worker & $(PY) manage.py runserver --noreload $(HOST)'
 
@@ -49,6 +50,8 @@ format: install
 
 benchmark: install
 	$(PY) benchmarks/pages.py
+	$(PY) benchmarks/search.py
+	$(PY) benchmarks/actions.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .test-media
