@@ -52,6 +52,7 @@ benchmark: install
 	$(PY) benchmarks/pages.py
 	$(PY) benchmarks/search.py
 	$(PY) benchmarks/actions.py
+	$(PY) benchmarks/duties.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .test-media

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -239,6 +240,35 @@ class BoardPage(RoutablePageMixin, Page):
 
         return board_calendar_response(request, board=self)
 
+    @re_path(r"^actions/$", name="actions")
+    def action_log(self, request):
+        from actions_log.public_views import action_log_response
+
+        return action_log_response(request, board=self)
+
+    @re_path(r"^actions\.csv/?$", name="actions_csv")
+    def action_log_csv(self, request):
+        from actions_log.public_views import action_log_csv_response
+
+        return action_log_csv_response(request, board=self)
+
+    @re_path(r"^actions\.docx/?$", name="actions_docx")
+    def action_log_docx(self, request):
+        from actions_log.public_views import action_log_docx_response
+
+        return action_log_docx_response(request, board=self)
+
+    @re_path(r"^plans/(?P<slug>[-\w]+)/$", name="action_plan")
+    def action_plan(self, request, slug):
+        try:
+            from actions_log.plan_views import plan_response
+        except ImportError as error:
+            # Until action plans have public pages, their addresses are simply not found.
+            if error.name != "actions_log.plan_views":
+                raise
+            raise Http404("Action plans are not published yet.") from None
+        return plan_response(request, board=self, slug=slug)
+
 
 class MembershipRole(models.TextChoices):
     CHAIR = "chair", "Chair"
@@ -310,3 +340,13 @@ class Membership(Orderable):
 # Roles in the admin. The groups are created by migration boards 0002; code finds them by name.
 DEMOCRATIC_SERVICES_GROUP = "Democratic services"
 BOARD_MEMBERS_GROUP = "Board members"
+
+# Duties between boards live in their own module; imported here so Django finds the models.
+from .duties import (  # noqa: E402, F401
+    Duty,
+    DutyEvent,
+    DutyParty,
+    ForwardPlanItem,
+    Obligation,
+    ObligationStatusChange,
+)

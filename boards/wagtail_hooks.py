@@ -28,3 +28,10 @@ class BoardsViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(BoardsViewSetGroup)
+
+from . import duty_hooks  # noqa: E402, F401  (refuse deletes that would lose duties' evidence)
+
+# Duties between boards: the "Duties" menu (duties, obligations, forward programmes).
+from .duty_admin import DutiesViewSetGroup  # noqa: E402
+
+register_snippet(DutiesViewSetGroup)

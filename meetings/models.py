@@ -18,6 +18,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, re_path
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from boards.duty_panels import SuggestedObligationsPanel
+
 from .dates import format_meeting_datetime
 from .forms import MeetingPageForm
 
@@ -134,6 +136,7 @@ class MeetingPage(RoutablePageMixin, Page):
         FieldPanel("title", help_text="Left blank, it is made from the board and date."),
     ]
     agenda_panels = [
+        SuggestedObligationsPanel(),
         InlinePanel("agenda_items", label="Agenda item", heading="Agenda"),
         FieldPanel("urgency_reason"),
     ]

@@ -11,8 +11,10 @@ from django.db import transaction
 from home.models import HomePage
 
 from .accessibility import sync_accessibility_statement
+from .action_plans import sync_action_plans
 from .agenda_2017 import sync_hwb_2016_17
 from .boards import HWB_SLUG, sync_board_index, sync_boards
+from .duties import sync_duties
 from .future import mark_past_meetings_held, sync_future_meetings
 from .memberships import board_seats, demo_member
 from .minutes_2017 import sync_hwb_minutes_2016_17
@@ -64,8 +66,10 @@ def load_demo_data():
 
     mark_past_meetings_held(boards, summary)
     sync_future_meetings(boards, summary)
+    sync_action_plans(boards, people, summary)
 
     users, password = sync_demo_users(demo_member(people), summary)
+    sync_duties(boards, summary)
     people.record_summary()
     return summary, users, password
 
