@@ -98,6 +98,12 @@ def choose_municipal_year(board, past_starts, requested):
     }
 
 
+def public_plan_links(board, request):
+    from actions_log.plan_views import public_plan_links as links
+
+    return links(board, request)
+
+
 def board_context(board, request):
     """The board page's context, built in a fixed number of queries."""
     breadcrumbs = page_frame(board, request)["breadcrumbs"]
@@ -128,4 +134,5 @@ def board_context(board, request):
         "upcoming_meetings": [row for pk, row in rows.items() if pk in upcoming_pks],
         "past": past,
         "calendar_url": f"{url}calendar.ics",
+        "plan_links": public_plan_links(board, request),
     }

@@ -198,3 +198,15 @@ def test_the_board_page_can_link_to_its_public_plans_only(board):
     assert plan_views.public_plan_links(board) == [
         {"title": "A public plan", "url": f"{board.url}plans/public-plan/"}
     ]
+
+
+def test_the_board_page_links_to_its_public_plans_only(client, board_index):
+    from actions_log.models import ActionPlan
+    from boards.factories import BoardPageFactory
+
+    board = BoardPageFactory(parent=board_index)
+    ActionPlan.objects.create(board=board, title="Delivery plan 2026-2029", slug="delivery")
+    ActionPlan.objects.create(board=board, title="Draft workforce plan", slug="w", is_public=False)
+    html = client.get(board.url).content.decode()
+    assert f'href="{board.url}plans/delivery/"' in html
+    assert "Draft workforce plan" not in html
