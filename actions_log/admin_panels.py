@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from .admin_snippets import due_label, is_overdue
+from .admin_snippets import due_label
 from .admin_views import actions_owned_by
 from .models import OPEN_STATUSES
 from .permissions import person_of
@@ -42,7 +42,7 @@ class YourActionsPanel(Component):
                     "action": action,
                     "board": action.board.short_name if action.board else "",
                     "due": due_label(action),
-                    "overdue": is_overdue(action, today),
+                    "overdue": action.is_overdue(today),
                     "url": reverse("actions_log_admin:update", args=(action.pk,))
                     + f"?next={my_actions}",
                 }

@@ -10,7 +10,6 @@ import django_filters
 from django import forms
 from django.db.models import Prefetch
 from django.http import Http404
-from django.utils import timezone
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import (
     FieldPanel,
@@ -37,18 +36,6 @@ from .permissions import action_permission_policy, boards_managed_by
 # What the listing shows about each action ---------------------------------------------------
 
 
-def due_of(action):
-    """The due date, from the `with_due()` annotation when present (no query)."""
-    if hasattr(action, "due_on"):
-        return action.due_on
-    return action.due()
-
-
-def is_overdue(action, today=None):
-    due = due_of(action)
-    return bool(action.is_open and due and due < (today or timezone.localdate()))
-
-
 def owner_names(action):
     """Owners' names in order, from the prefetched owners (no query per action)."""
     return ", ".join(owner.person.full_name for owner in action.owners.all())
@@ -59,7 +46,7 @@ def short_date(day):
 
 
 def due_label(action):
-    due = due_of(action)
+    due = action.due()
     if due is None:
         return "By the next meeting (not yet set)" if action.due_by_next_meeting else ""
     suffix = " (next meeting)" if action.due_by_next_meeting and not action.due_date else ""
@@ -72,7 +59,7 @@ class OverdueColumn(Column):
     cell_template_name = "actions_log/admin/overdue_cell.html"
 
     def get_value(self, instance):
-        return is_overdue(instance)
+        return instance.is_overdue()
 
 
 def with_listing_data(queryset):
@@ -173,9 +160,9 @@ class ActionIndexView(snippet_views.IndexView):
             "board": item.board.title if item.board else "",
             "owners": owner_names(item),
             "raised_on": item.raised_on,
-            "due": due_of(item),
+            "due": item.due(),
             "status": item.get_status_display(),
-            "overdue": "Yes" if is_overdue(item) else "",
+            "overdue": "Yes" if item.is_overdue() else "",
             "completed_on": item.completed_on,
             "evidence": item.evidence,
         }

@@ -34,7 +34,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from boards.models import BoardPage
 
-from .admin_snippets import due_label, is_overdue, owner_names, short_date, with_listing_data
+from .admin_snippets import due_label, owner_names, short_date, with_listing_data
 from .admin_updates import record_update
 from .charts import build_chart, figures_by_board
 from .forms import ActionUpdateForm, MyActionsFilterForm, SortChoice
@@ -136,7 +136,7 @@ def actions_csv_response(actions, filename="my-actions.csv"):
                 action.raised_on.isoformat() if action.raised_on else "",
                 due.isoformat() if due else "",
                 action.get_status_display(),
-                "Yes" if is_overdue(action, today) else "",
+                "Yes" if action.is_overdue(today) else "",
                 action.completed_on.isoformat() if action.completed_on else "",
                 csv_safe(action.latest_update_text or ""),
             ]
@@ -151,7 +151,7 @@ class ActionRow:
         self.action = action
         self.due = due_label(action)
         self.raised = short_date(action.raised_on)
-        self.overdue = is_overdue(action, today)
+        self.overdue = action.is_overdue(today)
         self.owners = owner_names(action)
         self.form = form or ActionUpdateForm(action=action)
         self.update_url = reverse("actions_log_admin:update", args=(action.pk,))

@@ -208,10 +208,14 @@ class Action(RevisionMixin, index.Indexed, ClusterableModel):
         return self.status in OPEN_STATUSES
 
     def due(self):
-        """The date the action is due, resolving "by the next meeting"."""
-        due_on = getattr(self, "due_on", None)
-        if due_on is not None or self.due_date or not self.due_by_next_meeting:
-            return due_on or self.due_date
+        """The date the action is due, resolving "by the next meeting".
+
+        Loaded with `with_due()`, the annotation answers without a query, even when the board
+        has no next meeting yet (None); otherwise one query finds that meeting."""
+        if hasattr(self, "due_on"):
+            return self.due_on
+        if self.due_date or not self.due_by_next_meeting:
+            return self.due_date
         if not (self.board_id and self.raised_on):
             return None
         from meetings.models import MeetingPage

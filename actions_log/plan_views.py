@@ -20,8 +20,6 @@ from .models import ActionPlan, ActionStatus
 from .plans import (
     IndicatorState,
     MilestoneState,
-    due_of,
-    is_overdue,
     load_plan_progress,
     milestone_state,
     plain_number,
@@ -104,7 +102,7 @@ class ActionRow:
 
 
 def action_row(action, on):
-    due = due_of(action)
+    due = action.due()
     if due:
         due_label = format_date(due)
     elif action.due_by_next_meeting:
@@ -122,7 +120,7 @@ def action_row(action, on):
         due_label=due_label,
         status_label=ActionStatus(action.status).label,
         status_class=STATUS_TAG_CLASSES.get(action.status, ""),
-        is_overdue=is_overdue(action, on),
+        is_overdue=action.is_overdue(on),
         completed_label=format_date(action.completed_on) if completed else "",
     )
 

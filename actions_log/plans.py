@@ -26,19 +26,6 @@ PERCENT_PLACES = Decimal("0.1")
 # Actions --------------------------------------------------------------------------------
 
 
-def due_of(action):
-    """The action's due date; uses the `due_on` annotation when loaded with `with_due()`, so that
-    counting a thousand actions never asks the database about their next meetings."""
-    if hasattr(action, "due_on"):
-        return action.due_on or action.due_date
-    return action.due()
-
-
-def is_overdue(action, on):
-    due = due_of(action)
-    return bool(action.status in OPEN_STATUSES and due and due < on)
-
-
 @dataclass(frozen=True)
 class StatusCounts:
     """How many actions are in each status, and how many of the open ones are overdue."""
@@ -81,7 +68,7 @@ def count_statuses(actions, on):
     overdue = 0
     for action in actions:
         tally[action.status] = tally.get(action.status, 0) + 1
-        overdue += is_overdue(action, on)
+        overdue += action.is_overdue(on)
     return StatusCounts(
         open=tally[ActionStatus.OPEN],
         in_progress=tally[ActionStatus.IN_PROGRESS],
@@ -417,7 +404,7 @@ def build_plan_progress(plan, priorities, actions, milestones, indicators, on):
         bucket(indicator.priority_id).indicators.append(progress)
 
     for progress in [*by_priority.values(), unprioritised]:
-        progress.actions.sort(key=lambda action: (due_of(action) or datetime.date.max, action.pk))
+        progress.actions.sort(key=lambda action: (action.due() or datetime.date.max, action.pk))
         progress.milestones.sort(key=lambda milestone: (milestone.due_on, milestone.pk))
         progress.counts = count_statuses(progress.actions, on)
         progress.milestone_counts = count_milestones(progress.milestones, on)

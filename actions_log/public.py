@@ -329,8 +329,8 @@ def present(action, board, request=None, *, on=None, updates=None):
     updates (the carried-forward list brings only the latest).
     """
     on = on or timezone.localdate()
-    due = getattr(action, "due_on", None) or action.due_date
-    is_open = action.status in OPEN_STATUSES
+    due = action.due()
+    is_open = action.is_open
     if updates is None:
         updates = [update_row(update) for update in getattr(action, "update_list", [])]
     minute = action.minute_item
@@ -347,7 +347,7 @@ def present(action, board, request=None, *, on=None, updates=None):
         status=action.status,
         status_label=ActionStatus(action.status).label,
         status_class=STATUS_TAG_CLASSES.get(action.status, ""),
-        is_overdue=bool(is_open and due and due < on),
+        is_overdue=action.is_overdue(on),
         completed_on=action.completed_on if not is_open else None,
         evidence=action.evidence,
         evidence_links=evidence_links(action, board, request),

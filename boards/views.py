@@ -98,14 +98,10 @@ def choose_municipal_year(board, past_starts, requested):
     }
 
 
-def public_plan_links(board, request):
-    from actions_log.plan_views import public_plan_links as links
-
-    return links(board, request)
-
-
 def board_context(board, request):
     """The board page's context, built in a fixed number of queries."""
+    from actions_log.plan_views import public_plan_links
+
     breadcrumbs = page_frame(board, request)["breadcrumbs"]
     reports_to = [
         {"title": parent.title, "url": parent.get_url(request)}
