@@ -48,6 +48,12 @@ def recording_upload_to(instance, filename):
     return f"recordings/{instance.meeting_id}/{uuid.uuid4().hex}{extension}"
 
 
+def public_audio_upload_to(instance, filename):
+    """recordings/<meeting id>/public/<random name><extension> (see recording_upload_to)."""
+    extension = PurePath(filename).suffix.lower()[:10]
+    return f"recordings/{instance.meeting_id}/public/{uuid.uuid4().hex}{extension}"
+
+
 class Recording(models.Model):
     """An audio or video recording of a meeting, uploaded by an officer."""
 
@@ -77,6 +83,18 @@ class Recording(models.Model):
         help_text="Publish the recording and its transcript with the meeting (never the spans of "
         "exempt items).",
     )
+    public_audio = models.FileField(
+        upload_to=public_audio_upload_to,
+        storage=recording_storage,
+        max_length=255,
+        blank=True,
+        help_text="The published audio: silent wherever the public may not listen.",
+    )
+    public_audio_key = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Fingerprint of the public spans the published audio was made for.",
+    )
 
     class Meta:
         ordering = ["meeting", "uploaded_at", "pk"]
@@ -100,9 +118,10 @@ class Recording(models.Model):
 @receiver(post_delete, sender=Recording)
 def delete_recording_file(sender, instance, **kwargs):
     """Hours of audio are not left behind in storage when their recording (or meeting) goes."""
-    if instance.file:
-        storage, name = instance.file.storage, instance.file.name
-        transaction.on_commit(lambda: storage.delete(name))
+    for field in (instance.file, instance.public_audio):
+        if field:
+            storage, name = field.storage, field.name
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
 
 
 class JobStatus(models.TextChoices):
@@ -354,11 +373,62 @@ class TranscriptSpan(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gte=models.F("start")), name="transcription_span_ends_after"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["recording", "agenda_item"], name="transcription_one_span_per_item"
+            ),
         ]
 
     def __str__(self):
         return f"{self.agenda_item}: {format_timestamp(self.start)}-{format_timestamp(self.end)}"
+
+
+class DraftKind(models.TextChoices):
+    NARRATIVE = "narrative", "Narrative"
+    RESOLUTION = "resolution", "Resolved"
+    ACTION = "action", "Action"
+
+
+class DraftProposal(models.Model):
+    """A sentence proposed for the minutes of one agenda item, from a span of the transcript.
+
+    Proposals are suggestions only: nothing reaches the minutes until an officer adds them, and
+    the minutes are then a draft for the officer to edit and publish. `start` and `end` are the
+    part of the recording the sentence came from, shown beside it.
+    """
+
+    recording = models.ForeignKey(
+        Recording, on_delete=models.CASCADE, related_name="draft_proposals"
+    )
+    agenda_item = models.ForeignKey(
+        "meetings.AgendaItem", on_delete=models.CASCADE, related_name="draft_proposals"
+    )
+    kind = models.CharField(max_length=20, choices=DraftKind.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+    owner_text = models.CharField(
+        max_length=255, blank=True, help_text="For an action: the owners as heard."
+    )
+    owners = models.ManyToManyField("boards.Person", blank=True, related_name="+")
+    start = models.FloatField()
+    end = models.FloatField()
+    added_to_minutes_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recording", "agenda_item", "kind", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="transcription_draft_ends_after"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    @property
+    def source_timestamps(self):
+        return f"{format_timestamp(self.start)}-{format_timestamp(self.end)}"
 
 
 class SweeperState(models.Model):
