@@ -32,7 +32,8 @@ from meetings.models import MeetingPage
 
 from . import jobs
 from .forms import RecordingUploadForm
-from .models import Recording, TranscriptionJob
+from .models import JobStatus, Recording, TranscriptionJob
+from .publishing import PublishRefused, publication_summary, set_published
 
 RECENT_RECORDINGS = 50
 RECENT_MEETINGS = 20
@@ -234,8 +235,36 @@ class RecordingView(AdminTemplateView):
             started=when(job.started_at) if job else "",
             finished=when(job.finished_at) if job else "",
             segment_count=recording.segments.count(),
+            transcribed=bool(job and job.status == JobStatus.DONE),
+            publication=publication_summary(recording),
         )
         return context
+
+
+class PublishRecordingView(View):
+    """POST only: publish the recording and its transcript with the meeting, or withdraw it."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, recording_id):
+        recording = get_object_or_404(Recording.objects.select_related("meeting"), pk=recording_id)
+        if not may_manage(request.user, recording.meeting):
+            raise PermissionDenied
+        publish = request.POST.get("publish") == "yes"
+        try:
+            changed = set_published(recording, publish, user=request.user)
+        except PublishRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            if changed and publish:
+                messages.success(
+                    request,
+                    "The recording and its transcript are published with the meeting, except "
+                    "exempt items and anything not marked as an agenda item.",
+                )
+            elif changed:
+                messages.success(request, "The recording and its transcript were withdrawn.")
+        return HttpResponseRedirect(reverse("transcription:recording", args=[recording.pk]))
 
 
 class JobActionView(View):
