@@ -27,8 +27,9 @@ if settings.DEBUG:
 
 urlpatterns += [
     # Wagtail's page pattern allows no dot in a path, so the pages' file routes (calendar.ics,
-    # agenda-pack.docx, actions.csv) get a pattern of their own to the same view: page routing,
-    # view restrictions and the before_serve_page hooks apply to them as to any page.
-    re_path(r"^((?:[\w\-]+/)*[\w\-]+\.(?:ics|docx|csv))$", wagtail_views.serve),
+    # agenda-pack.docx, actions.csv, a recording's captions.vtt) get a pattern of their own to the
+    # same view: page routing, view restrictions and the before_serve_page hooks apply to them as
+    # to any page.
+    re_path(r"^((?:[\w\-]+/)*[\w\-]+\.(?:ics|docx|csv|vtt|srt|txt))$", wagtail_views.serve),
     path("", include(wagtail_urls)),
 ]

@@ -280,6 +280,19 @@ class MeetingPage(RoutablePageMixin, Page):
 
         return agenda_pack_response(request, meeting=self, members_pack=True)
 
+    @re_path(
+        r"^recordings/(?P<recording_id>\d+)/"
+        r"(?P<name>audio|captions\.vtt|captions\.srt|transcript\.txt)/?$",
+        name="recording_file",
+    )
+    def recording_file(self, request, recording_id, name):
+        """A published recording's audio, captions or transcript (transcription.public_views)."""
+        from transcription.public_views import recording_file_response
+
+        return recording_file_response(
+            request, meeting=self, recording_id=int(recording_id), name=name
+        )
+
 
 class AgendaItem(ClusterableModel, Orderable):
     """One numbered item of business on a meeting's agenda."""

@@ -352,6 +352,7 @@ def meeting_context(meeting, request):
     has_exempt = any(row.exempt_label for group in agenda for row in group.rows)
     minutes = attach_minutes(agenda, meeting, board, request, show_exempt)
     from actions_log.carried_forward import attach_to_agenda
+    from transcription.public_views import transcript_context
 
     attach_to_agenda(agenda, items, meeting, board, request)
 
@@ -382,4 +383,6 @@ def meeting_context(meeting, request):
         "agenda_pack_url": f"{url}agenda-pack.docx",
         "members_pack_url": f"{url}members-pack.docx" if show_exempt else "",
         "minutes": minutes,
+        # Published recordings and their public transcript, shown under the agenda items.
+        "transcript": transcript_context(meeting, request),
     }

@@ -83,7 +83,7 @@ def exempt_spans(recording):
 
 def fingerprint(stretches):
     """A short key for a set of stretches: the published audio is remade when it changes."""
-    text = ";".join(f"{s.start:.2f}-{s.end:.2f}" for s in stretches)
+    text = ";".join(f"{s.start:.3f}-{s.end:.3f}" for s in stretches)
     return hashlib.sha256(text.encode()).hexdigest()[:64]
 
 
@@ -109,8 +109,8 @@ def stretch_of(segment, stretches):
 
 def published_recordings():
     """Recordings the public may see: published by the board, transcribed, on a live public
-    meeting outside any view restriction. Two queries when evaluated (the restrictions, then
-    the recordings)."""
+    meeting outside any view restriction. Two queries: the view restrictions when called, the
+    recordings when evaluated."""
     restricted = Page.objects.all().private_q()
     public_meeting_ids = (
         Page.objects.live().exclude(restricted).values("pk")
@@ -139,7 +139,7 @@ def public_segments(recording):
         TranscriptSegment.objects.filter(
             recording=recording,
             start__gte=stretches[0].start - EDGE_TOLERANCE,
-            start__lte=stretches[-1].end + EDGE_TOLERANCE,
+            start__lte=max(stretch.end for stretch in stretches) + EDGE_TOLERANCE,
         )
         .select_related("speaker__person")
         .order_by("start", "pk")
