@@ -1,22 +1,27 @@
 """The public search: what a visitor asked for, what the index found, and how it is shown.
 
-Three kinds of result, each an indexed model searched through Wagtail search (PostgreSQL full-text
+Four kinds of result, each an indexed model searched through Wagtail search (PostgreSQL full-text
 search with the English configuration, or SQLite FTS5):
 
 - agenda: a MeetingPage, indexed by its public agenda text (exempt items left out);
 - minutes: a MinutesPage, indexed by its public minutes text (exempt minutes left out);
 - decision: a Resolution, indexed only while it is a public decision
   (Resolution.get_indexed_objects; meetings/signals.py adds and withdraws it as minutes, their
-  meeting or their board are published and unpublished).
+  meeting or their board are published and unpublished);
+- transcript: a Recording, indexed by its public transcript only while it is published
+  (`transcription.public`: never an exempt item's words, nor an unpublished recording's or a
+  private meeting's; transcription/search_signals.py adds and withdraws it). The passage shown
+  is found by home/search_transcripts.py.
 
 The index is only asked which of the things the public may see match the words: each kind is
 searched on a queryset of what is public (live, no view restriction, under a live, public board;
-for decisions, numbered resolutions of numbered, non-exempt minutes of those public minutes),
-narrowed by the filters. One query a kind ranks the matches and counts them; the rankings are
-merged (by score on PostgreSQL, newest meeting first on SQLite: see `ranks_by_relevance`), and
-only the results on the page shown are then loaded with what they display - decisions through
-`meetings.decisions.public_decisions()`, the register's own door - so a page costs the same
-number of queries whatever it holds.
+for decisions, numbered resolutions of numbered, non-exempt minutes of those public minutes; for
+transcripts, `published_recordings()` of those meetings), narrowed by the filters. One query a
+kind ranks the matches and counts them; the rankings are merged (by score on PostgreSQL, newest
+meeting first on SQLite: see `ranks_by_relevance`), and only the results on the page shown are
+then loaded with what they display - decisions through `meetings.decisions.public_decisions()`,
+the register's own door, transcripts through `published_recordings()` and the public segments -
+so a page costs the same number of queries whatever it holds.
 
 The visitor's words never reach the backend's query syntax: they are reduced to letters and digits
 first, so operators and quotes cannot make a malformed FTS5 or tsquery expression.
@@ -43,6 +48,8 @@ from meetings.minutes import MinuteItem, MinutesPage, MinutesStatus, Resolution
 from meetings.minutes_record import minute_anchor
 from meetings.models import AgendaItem, AgendaPaper, MeetingPage
 
+from .search_transcripts import public_transcripts, transcript_matches
+
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 20
 RESULTS_PER_PAGE = 20
@@ -65,7 +72,9 @@ KINDS = {
     "agenda": Kind("agenda", "Agenda", "Agendas"),
     "minutes": Kind("minutes", "Minutes", "Minutes"),
     "decision": Kind("decision", "Decision", "Decisions"),
+    "transcript": Kind("transcript", "Transcript", "Transcripts"),
 }
+TRANSCRIPT_LABEL = "Unofficial transcript"
 
 # Letters and digits in any script; everything else (operators, quotes, punctuation) separates.
 WORD_RE = re.compile(r"[^\W_]+")
@@ -192,7 +201,9 @@ def read_search(params, boards):
         )
     kind = (params.get("type") or "").strip()
     if kind and kind not in KINDS:
-        errors.append(FilterError("type", "type", "Choose agendas, minutes or decisions"))
+        errors.append(
+            FilterError("type", "type", "Choose agendas, minutes, decisions or transcripts")
+        )
     else:
         request.kind = kind
     page = (params.get("page") or "").strip()
@@ -273,6 +284,7 @@ def public_sets(boards, filters, private):
         )
         .only("pk")
         .annotate(**found),
+        "transcript": public_transcripts(meeting_ids).annotate(**found),
     }
 
 
@@ -304,6 +316,7 @@ MEETING_START = {
     "agenda": "start",
     "minutes": "meeting__start",
     "decision": "minute__minutes__meeting__start",
+    "transcript": "meeting__start",
 }
 
 
@@ -490,6 +503,9 @@ def present_results(hits, boards, words, request):
             resolution.pk: present(resolution, request)
             for resolution in public_decisions().filter(pk__in=ids["decision"])
         }
+    if ids["transcript"]:
+        # Through the recordings' own door: published, and only their public segments.
+        loaded["transcript"] = transcript_matches(ids["transcript"], highlighter)
 
     results = []
     for hit in hits:
@@ -509,8 +525,12 @@ def present_results(hits, boards, words, request):
                     found, passages.get(found.pk, []), board, status, highlighter, request
                 )
             )
-        else:
+        elif hit.kind == "decision":
             results.append(_decision_result(found, highlighter))
+        else:
+            meeting = found.recording.meeting
+            board = board_by_path.get(meeting.path[: -meeting.steplen])
+            results.append(_transcript_result(found, board, request))
     return results
 
 
@@ -595,6 +615,23 @@ def _decision_result(decision, highlighter):
         citation_url=decision.url,
         heading=heading,
         status_label=decision.status_label,
+    )
+
+
+def _transcript_result(match, board, request):
+    meeting = match.recording.meeting
+    url = meeting.get_url(request) or ""
+    return Result(
+        kind=KINDS["transcript"],
+        title=meeting.title,
+        url=f"{url}#{match.anchor}" if url else "",
+        board=board.title if board else "",
+        date=format_date(meeting_day(meeting)),
+        extract=match.extract,
+        citation="",
+        citation_url="",
+        heading=match.heading,
+        status_label=TRANSCRIPT_LABEL,
     )
 
 

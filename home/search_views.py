@@ -1,4 +1,4 @@
-"""The public search over agendas, papers, minutes and decisions (logic in home/search.py).
+"""The public search over agendas, papers, minutes, decisions and transcripts (home/search.py).
 
 A plain Django view, not a page: base.html builds its frame from `page_frame(None, request)`.
 A GET form, so that it works without JavaScript and every search has an address to share.
@@ -23,7 +23,7 @@ from .search import (
 
 
 def _kind_links(search, outcome, path):
-    """'All results', 'Agendas', 'Minutes', 'Decisions' with their counts, as links."""
+    """'All results' and each kind ('Agendas' ... 'Transcripts') with their counts, as links."""
     if outcome is None:
         return []
     links = [
@@ -47,7 +47,7 @@ def _kind_links(search, outcome, path):
 
 
 def search(request):
-    """Search agendas, papers, minutes and decisions, with filters by board, date and kind."""
+    """Search agendas, papers, minutes, decisions and transcripts; filter by board, date, kind."""
     private = private_q()
     boards = public_boards(private)
     board_choices = [(board.slug, board.title) for board in boards]

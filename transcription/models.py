@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from wagtail.search import index
 
 RECORDING_STORAGE_ALIAS = "recordings"
 UNCHANGED = object()
@@ -54,7 +55,7 @@ def public_audio_upload_to(instance, filename):
     return f"recordings/{instance.meeting_id}/public/{uuid.uuid4().hex}{extension}"
 
 
-class Recording(models.Model):
+class Recording(index.Indexed, models.Model):
     """An audio or video recording of a meeting, uploaded by an officer."""
 
     meeting = models.ForeignKey(
@@ -96,11 +97,31 @@ class Recording(models.Model):
         help_text="Fingerprint of the public spans the published audio was made for.",
     )
 
+    # The public search indexes only the public transcript of published recordings (search_index);
+    # search_signals.py adds and withdraws them, so a save does not enqueue indexing.
+    search_fields = [
+        index.SearchField("public_transcript_text"),
+        index.FilterField("id"),
+        index.FilterField("meeting"),
+    ]
+    search_auto_update = False
+
     class Meta:
         ordering = ["meeting", "uploaded_at", "pk"]
 
     def __str__(self):
         return self.original_name
+
+    @classmethod
+    def get_indexed_objects(cls):
+        from .public import published_recordings
+
+        return published_recordings()
+
+    def public_transcript_text(self):
+        from .search_index import public_transcript_text
+
+        return public_transcript_text(self)
 
     @property
     def latest_job(self):

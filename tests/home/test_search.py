@@ -264,7 +264,7 @@ def test_one_search_finds_agendas_minutes_and_decisions(january, client):
     response = search(client, q="carers strategy")
     outcome = response.context["outcome"]
     # Both resolutions of minute 52 are found: its heading is indexed with them.
-    assert outcome.counts == {"agenda": 1, "minutes": 1, "decision": 2}
+    assert outcome.counts == {"agenda": 1, "minutes": 1, "decision": 2, "transcript": 0}
     results = response.context["results"]
     kinds = {result.kind.value: result for result in results if result.title[-3:] != "(2)"}
     if outcome.by_relevance:
@@ -348,7 +348,12 @@ def test_filters_by_board_type_and_date(january, safer, client):
 
     decisions = search(client, q="carers", type="decision")
     assert [r.kind.value for r in decisions.context["results"]] == ["decision", "decision"]
-    assert decisions.context["outcome"].counts == {"agenda": 2, "minutes": 1, "decision": 2}
+    assert decisions.context["outcome"].counts == {
+        "agenda": 2,
+        "minutes": 1,
+        "decision": 2,
+        "transcript": 0,
+    }
 
     march = search(client, q="carers", **{"from": "2017-02-01", "to": "2017-03-31"})
     assert result_titles(march) == [("agenda", "Safer Rotherham Partnership, 8 March 2017")]
@@ -500,7 +505,7 @@ def test_hostile_queries_are_searched_as_words(january, client, query):
         ({"q": '"*()":-+~^ &|!'}, "your search had no letters or numbers"),
         ({"q": "carers", "board": "no-such-board"}, "Choose a board from the list"),
         ({"q": "carers", "board": "x\x00y"}, "Choose a board from the list"),
-        ({"q": "carers", "type": "papers"}, "Choose agendas, minutes or decisions"),
+        ({"q": "carers", "type": "papers"}, "Choose agendas, minutes, decisions or transcripts"),
         ({"q": "carers", "from": "2017-02-30"}, "Date from must be a real date"),
         ({"q": "carers", "to": "30/02/2017"}, "Date to must be a real date"),
         ({"q": "carers", "from": "99999-01-01"}, "Date from must be a real date"),
