@@ -7,7 +7,10 @@ URL names (namespace "transcription", registered in wagtail_hooks.py):
     recording    /admin/recordings/<recording>/         the job's state, cancel, retry
     cancel       /admin/recordings/job/<job>/cancel/    POST
     retry        /admin/recordings/job/<job>/retry/     POST
-    transcript   /admin/recordings/<recording>/transcript/   segments with timestamps
+    publish      /admin/recordings/<recording>/publish/ POST
+
+The transcript editor, alignment, speakers and draft minutes have modules of their own
+(admin_editor, admin_alignment, admin_speakers, admin_drafts).
 
 Everything works without JavaScript: cancel and retry are ordinary POST forms, and the progress
 page has a "Check progress" link rather than refreshing itself (a page that reloads on its own
@@ -304,40 +307,3 @@ class RetryJobView(JobActionView):
                 "Only a failed or cancelled transcription can be retried; this one is "
                 f"{job.get_status_display().lower()}.",
             )
-
-
-class TranscriptView(AdminTemplateView):
-    """The transcript, segment by segment with timestamps (editing comes later)."""
-
-    template_name = "transcription/admin/transcript.html"
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.recording = get_object_or_404(
-            Recording.objects.select_related("meeting"), pk=kwargs["recording_id"]
-        )
-
-    def get_page_title(self):
-        return f"Transcript of {self.recording.original_name}"
-
-    def get_breadcrumbs_items(self):
-        recording = self.recording
-        return self.crumbs(
-            (
-                reverse("transcription:meeting", args=[recording.meeting_id]),
-                f"Recordings of {recording.meeting.title}",
-            ),
-            (reverse("transcription:recording", args=[recording.pk]), recording.original_name),
-        ) + [{"url": "", "label": "Transcript"}]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            recording=self.recording,
-            meeting=self.recording.meeting,
-            job=self.recording.latest_job,
-            segments=self.recording.segments.select_related("speaker__person").order_by(
-                "start", "pk"
-            ),
-        )
-        return context

@@ -255,6 +255,12 @@ class JobRun:
                     info=info,
                     name=recording.original_name,
                 )
+                outcome = self.finish(recording, transcript)
+                if outcome == "done":
+                    from .follow_up import after_transcription
+
+                    after_transcription(self.job_id, path)
+                return outcome
         except AudioError as error:
             logger.warning(
                 "Transcription job %s: %s (%s)", self.job_id, error, getattr(error, "detail", "")
@@ -264,7 +270,6 @@ class JobRun:
         except RecordingFileMissing:
             self.fail(MISSING_FILE)
             return "failed"
-        return self.finish(recording, transcript)
 
     def should_stop(self):
         """Asked by the pipeline before each chunk: stop if cancelled or taken over."""
@@ -290,11 +295,17 @@ class JobRun:
             if not updated:
                 raise JobSuperseded
             job = TranscriptionJob.objects.only("recording_id").get(pk=self.job_id)
-            TranscriptSegment.objects.filter(
+            earlier = TranscriptSegment.objects.filter(
                 recording_id=job.recording_id, chunk_index=index
-            ).delete()
+            )
+            # An officer's corrections are kept: the new run's segments that overlap them are not.
+            corrected = list(earlier.filter(edited=True).values_list("start", "end"))
+            earlier.filter(edited=False).delete()
             TranscriptSegment.objects.bulk_create(
-                self.segment_rows(job.recording_id, index, segments)
+                row
+                for row in self.segment_rows(job.recording_id, index, segments)
+                if not any(row.start < end and row.end > start for start, end in corrected)
+                and row.start not in {start for start, _end in corrected}
             )
 
     def segment_rows(self, recording_id, chunk_index, segments):

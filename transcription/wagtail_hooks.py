@@ -7,7 +7,14 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from meetings.models import MeetingPage
 
-from . import admin_views
+from . import (
+    admin_alignment,
+    admin_audio,
+    admin_drafts,
+    admin_editor,
+    admin_speakers,
+    admin_views,
+)
 
 app_name = "transcription"
 
@@ -15,9 +22,32 @@ urlpatterns = [
     path("", admin_views.IndexView.as_view(), name="index"),
     path("meeting/<int:meeting_id>/", admin_views.MeetingRecordingsView.as_view(), name="meeting"),
     path("<int:recording_id>/", admin_views.RecordingView.as_view(), name="recording"),
-    path("<int:recording_id>/transcript/", admin_views.TranscriptView.as_view(), name="transcript"),
+    path(
+        "<int:recording_id>/transcript/",
+        admin_editor.TranscriptEditorView.as_view(),
+        name="transcript",
+    ),
+    path(
+        "<int:recording_id>/transcript/history/",
+        admin_editor.TranscriptHistoryView.as_view(),
+        name="transcript_history",
+    ),
+    path(
+        "<int:recording_id>/publish/",
+        admin_views.PublishRecordingView.as_view(),
+        name="publish",
+    ),
     path("job/<int:job_id>/cancel/", admin_views.CancelJobView.as_view(), name="cancel"),
     path("job/<int:job_id>/retry/", admin_views.RetryJobView.as_view(), name="retry"),
+    path("<int:recording_id>/audio/", admin_audio.RecordingAudioView.as_view(), name="audio"),
+    path("<int:recording_id>/agenda/", admin_alignment.AlignmentView.as_view(), name="alignment"),
+    path(
+        "<int:recording_id>/agenda/<int:agenda_item_id>/",
+        admin_alignment.ItemTranscriptView.as_view(),
+        name="item_transcript",
+    ),
+    path("<int:recording_id>/speakers/", admin_speakers.SpeakersView.as_view(), name="speakers"),
+    path("<int:recording_id>/drafts/", admin_drafts.DraftsView.as_view(), name="drafts"),
 ]
 
 
@@ -87,5 +117,23 @@ def register_transcription_log_actions(actions):
         "Transcription failed",
         "Worker stopped repeatedly; transcription failed",
     )
+    actions.register_action(
+        "transcription.publish", "Publish recording", "Recording and transcript published"
+    )
+    actions.register_action(
+        "transcription.unpublish", "Withdraw recording", "Recording and transcript withdrawn"
+    )
     actions.register_action("transcription.edit_segment", "Edit transcript", "Transcript corrected")
+    actions.register_action(
+        "transcription.align", "Mark agenda items", "Agenda item starts marked in the recording"
+    )
     actions.register_action("transcription.assign_speaker", "Assign speaker", "Speaker assigned")
+    actions.register_action(
+        "transcription.propose_minutes", "Propose minutes", "Draft minutes proposed"
+    )
+    actions.register_action(
+        "transcription.draft_minutes", "Add to minutes", "Proposals added to the draft minutes"
+    )
+    actions.register_action(
+        "transcription.assign_speakers_bulk", "Assign speakers", "Speakers assigned in bulk"
+    )

@@ -180,6 +180,10 @@ TRANSCRIPTION_MODEL_DIR = os.environ.get("TRANSCRIPTION_MODEL_DIR", "")
 TRANSCRIPTION_COMPUTE_TYPE = os.environ.get("TRANSCRIPTION_COMPUTE_TYPE", "int8")
 TRANSCRIPTION_CPU_THREADS = int(os.environ.get("TRANSCRIPTION_CPU_THREADS", "2"))
 TRANSCRIPTION_BEAM_SIZE = int(os.environ.get("TRANSCRIPTION_BEAM_SIZE", "5"))
+# After a transcript is finished, group its segments by voice ("Speaker 1", "Speaker 2"; see
+# transcription/voices.py and benchmarks/speakers.py for how well it does); "0" leaves speakers
+# to be assigned by hand.
+TRANSCRIPTION_LABEL_SPEAKERS = os.environ.get("TRANSCRIPTION_LABEL_SPEAKERS", "1") == "1"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "democratic.services@example.gov.uk")

@@ -20,6 +20,7 @@ from .memberships import board_seats, demo_member
 from .minutes_2017 import sync_hwb_minutes_2016_17
 from .papers import march_2017_papers
 from .people import People
+from .recording import sync_demo_recording
 from .sync import Summary
 from .users import sync_demo_users
 
@@ -63,6 +64,7 @@ def load_demo_data():
     papers = march_2017_papers(summary)
     meetings = sync_hwb_2016_17(hwb, papers, people, known_people, chair, summary)
     sync_hwb_minutes_2016_17(meetings, people, summary)
+    sync_demo_recording(meetings, summary)
 
     mark_past_meetings_held(boards, summary)
     sync_future_meetings(boards, summary)

@@ -190,7 +190,7 @@ def test_upload_runs_the_job_when_a_worker_takes_it(officer_client, meeting, aud
     assert recording.latest_job.status == JobStatus.DONE
     page = officer_client.get(response["Location"]).content.decode()
     assert "The transcript is ready." in page
-    assert "Read the transcript" in page
+    assert "Read and correct the transcript" in page
     assert "Cancel transcription" not in page
 
 

@@ -210,6 +210,18 @@ def test_running_a_stored_chunk_again_replaces_its_segments(job):
     assert stored(job.recording) == [(0, "Second try."), (0, "More.")]
 
 
+def test_running_a_chunk_again_keeps_an_officer_s_corrections(job):
+    run = jobs.JobRun(job.pk, run_token="a-run")
+    assert run.claim()
+    run.store_chunk(0, CHUNKS, [Segment(0.0, 4.0, "Cllr Rose."), Segment(4.0, 9.0, "More.")])
+    corrected = TranscriptSegment.objects.get(recording=job.recording, start=0.0)
+    corrected.correct(user=None, text="Councillor Roche.")
+
+    run.store_chunk(0, CHUNKS, [Segment(0.0, 4.5, "Cllr Rose again."), Segment(4.5, 9.0, "Then.")])
+
+    assert stored(job.recording) == [(0, "Councillor Roche."), (0, "Then.")]
+
+
 def test_segments_of_a_chunk_starting_at_the_same_time_are_joined(job):
     run = jobs.JobRun(job.pk, run_token="a-run")
     run.claim()
