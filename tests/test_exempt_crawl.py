@@ -1,8 +1,9 @@
 """An anonymous visitor following every link the site offers never meets exempt material.
 
 The crawl starts at the home page and follows every same-site link and feed (pages, papers,
-calendars, Word packs, decision feeds and open data, search results), reading Word files inside
-their XML, and looks for the marked words of an exempt agenda item, its paper and an exempt minute.
+calendars, Word packs, decision feeds and open data, search results, a published recording's
+transcript and captions), reading Word files inside their XML, and looks for the marked words of
+an exempt agenda item, its paper, an exempt minute and what was said while it was taken.
 """
 
 import io
@@ -23,6 +24,13 @@ from meetings.factories import (
     london,
 )
 from meetings.minutes import MinuteItem, MinutesPage, Resolution
+from transcription.models import (
+    JobStatus,
+    Recording,
+    TranscriptionJob,
+    TranscriptSegment,
+    TranscriptSpan,
+)
 
 AGENDA_SECRETS = [
     "Zephyrine Holdings tender prices",  # summary
@@ -39,6 +47,8 @@ ACTION_SECRETS = [
     "Zephyrine action agreed in private",  # an action of the exempt minute
     "Zephyrine internal progress note",  # an internal update on a public action
 ]
+TRANSCRIPT_SECRETS = ["Zephyrine spoken in the closed session"]
+PUBLIC_SPEECH = "The community safety plan was welcomed by Quillfeather"
 LINK_RE = re.compile(r"""(?:href|src|action)=["']([^"'#]+)""")
 MAX_URLS = 400
 
@@ -126,7 +136,28 @@ def site_with_exempt_business(board_index):
     Action.objects.create(
         board=board, text=ACTION_SECRETS[0], minute_item=exempt_minute, raised_on=day
     )
+    publish_recording_of(meeting, public_item=meeting.agenda_items.get(number=1), exempt=exempt)
     return meeting, paper
+
+
+def publish_recording_of(meeting, *, public_item, exempt):
+    """A transcribed recording the board publishes: item 1 in public, then the exempt item."""
+    recording = Recording.objects.create(
+        meeting=meeting,
+        original_name="srp.mp3",
+        size=1,
+        file="recordings/srp.mp3",
+        duration=120,
+        publish_recording=True,
+    )
+    TranscriptionJob.objects.create(recording=recording, status=JobStatus.DONE)
+    TranscriptSpan.objects.create(recording=recording, agenda_item=public_item, start=0, end=60)
+    TranscriptSpan.objects.create(recording=recording, agenda_item=exempt, start=60, end=120)
+    for start, text in [(5, PUBLIC_SPEECH), (70, TRANSCRIPT_SECRETS[0])]:
+        TranscriptSegment.objects.create(
+            recording=recording, chunk_index=0, start=start, end=start + 5, text=text
+        )
+    return recording
 
 
 def crawl(client, start_urls):
@@ -152,7 +183,9 @@ def crawl(client, start_urls):
 @pytest.mark.django_db
 def test_no_exempt_material_on_any_page_the_public_can_reach(client, site_with_exempt_business):
     meeting, paper = site_with_exempt_business
-    searches = [f"/search/?q={word}" for word in ("Zephyrine", "contract", "closed session")]
+    searches = [
+        f"/search/?q={word}" for word in ("Zephyrine", "contract", "closed session", "Quillfeather")
+    ]
     bodies = crawl(client, ["/", "/decisions/", *searches])
 
     # The crawl really went everywhere that matters.
@@ -167,11 +200,16 @@ def test_no_exempt_material_on_any_page_the_public_can_reach(client, site_with_e
     for route in ("actions/", "actions.csv", "actions.docx"):
         assert f"{board_url}{route}" in reached
     assert "Publish the community safety plan" in bodies[f"{board_url}actions/"]
+    [captions] = [url for url in reached if url.endswith("captions.vtt")]
+    assert PUBLIC_SPEECH in bodies[captions]
+    assert any(url.endswith("captions.srt") for url in reached)
+    assert PUBLIC_SPEECH in bodies[meeting.url]
+    assert "Unofficial transcript" in bodies["/search/?q=Quillfeather"]
 
     leaks = [
         (url, secret)
         for url, text in bodies.items()
-        for secret in AGENDA_SECRETS + MINUTE_SECRETS + ACTION_SECRETS
+        for secret in AGENDA_SECRETS + MINUTE_SECRETS + ACTION_SECRETS + TRANSCRIPT_SECRETS
         if secret.lower() in text.lower()
     ]
     assert leaks == []
