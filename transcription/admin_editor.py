@@ -34,17 +34,16 @@ from django.db.models.functions import Cast
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.models import ModelLogEntry
 
-from boards.models import Membership, Person
-from meetings.minutes import Attendance
+from boards.models import Person
 from meetings.models import AgendaItem
 
 from .admin_views import AdminTemplateView, may_manage, when
+from .meeting_people import meeting_people
 from .models import (
     JobStatus,
     Recording,
@@ -104,26 +103,6 @@ def posted_ids(values):
 def natural_key(label):
     """'Speaker 2' before 'Speaker 10'."""
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", label)]
-
-
-def meeting_people(meeting):
-    """The board's members on the day of the meeting (and those they stood in for), everyone in
-    its attendance and its presenters: the people who may have spoken. One query."""
-    day = timezone.localtime(meeting.start).date()
-    members = Membership.objects.filter(
-        Q(start_date__isnull=True) | Q(start_date__lte=day),
-        Q(end_date__isnull=True) | Q(end_date__gte=day),
-        board__path=meeting.path[: -meeting.steplen],
-    )
-    presenters = AgendaItem.presenters.through.objects.filter(agendaitem__meeting=meeting)
-    attendance = Attendance.objects.filter(minutes__meeting=meeting)
-    return Person.objects.filter(
-        Q(pk__in=members.values("person"))
-        | Q(pk__in=members.exclude(represents=None).values("represents"))
-        | Q(pk__in=attendance.values("person"))
-        | Q(pk__in=attendance.exclude(represents=None).values("represents"))
-        | Q(pk__in=presenters.values("person"))
-    ).order_by("family_name", "given_name", "pk")
 
 
 class SpeakerChoices:

@@ -20,8 +20,9 @@ from boards.models import Person
 from meetings.models import AgendaItem
 
 from .admin_views import AdminTemplateView, describe_seconds, may_manage
+from .meeting_people import meeting_people
 from .models import Recording, Speaker, TranscriptSegment
-from .speaker_assignment import assign_agenda_item, assign_segments, meeting_people
+from .speaker_assignment import assign_agenda_item, assign_segments
 from .speaker_cues import recording_suggestions
 
 SAMPLE_LINES = 3
@@ -52,7 +53,7 @@ class SpeakersView(AdminTemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         recording = self.recording
-        people = meeting_people(recording.meeting)
+        people = list(meeting_people(recording.meeting))
         context.update(
             recording=recording,
             meeting=recording.meeting,

@@ -16,15 +16,13 @@ added is not proposed again, and adding one twice changes nothing.
 """
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
-from wagtail.models import Page
 
 from actions_log.importing.names import plain
 from actions_log.importing.owners import OwnerMatch, OwnerMatcher
-from boards.models import Membership, Person
-from meetings.minutes import Attendance, MinutesPage
+from boards.models import Person
+from meetings.minutes import MinutesPage
 
 from .drafting_minutes import (
     DraftingRefused,
@@ -33,7 +31,8 @@ from .drafting_minutes import (
     heard_names,
 )
 from .drafting_text import content_words, draft_item, spoken_sentences
-from .models import DraftProposal, Speaker
+from .meeting_people import meeting_people
+from .models import DraftProposal
 
 __all__ = [
     "DraftingRefused",
@@ -56,7 +55,9 @@ class OwnerFinder:
 
     def __init__(self, recording):
         self.recording = recording
-        self.meeting_people = list(meeting_people(recording).only(*PERSON_FIELDS[1:]))
+        self.meeting_people = list(
+            meeting_people(recording.meeting, recording=recording).only(*PERSON_FIELDS[1:])
+        )
         self._meeting = OwnerMatcher(self.meeting_people)
         self._everyone = None
         self._given = {}
@@ -92,26 +93,6 @@ class OwnerFinder:
 
     def is_known(self, heard):
         return self.match(heard).person is not None
-
-
-def meeting_people(recording):
-    """People of the recording's meeting: presenters, attendance, board members on the day and
-    the speakers mapped. One query."""
-    meeting = recording.meeting
-    board_path = meeting.path[: -Page.steplen]
-    day = timezone.localtime(meeting.start).date()
-    members = Membership.objects.filter(
-        Q(start_date__isnull=True) | Q(start_date__lte=day),
-        Q(end_date__isnull=True) | Q(end_date__gte=day),
-        board__path=board_path,
-    )
-    attendance = Attendance.objects.filter(minutes__meeting=meeting)
-    return Person.objects.filter(
-        Q(pk__in=Person.objects.filter(presented_items__meeting=meeting).values("pk"))
-        | Q(pk__in=attendance.values("person_id"))
-        | Q(pk__in=members.values("person_id"))
-        | Q(pk__in=Speaker.objects.filter(recording=recording).values("person_id"))
-    )
 
 
 def owner_pairs(proposal, owners=None):

@@ -12,24 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from wagtail.log_actions import log
 
-from boards.models import BoardPage, Person
+from boards.models import Person
 
 from .models import Recording, Speaker, TranscriptSegment
-
-
-def meeting_people(meeting):
-    """People of the meeting first (attendance, presenters, board members on the day), then
-    nobody else: (people of the meeting, sorted by family name; their ids)."""
-    ids = set(Person.objects.filter(presented_items__meeting=meeting).values_list("pk", flat=True))
-    ids |= set(
-        Person.objects.filter(attendance_records__minutes__meeting=meeting).values_list(
-            "pk", flat=True
-        )
-    )
-    board = BoardPage.objects.filter(pk=meeting.get_parent().pk).first()
-    if board is not None:
-        ids |= {m.person_id for m in board.current_memberships(on=meeting.start.date())}
-    return list(Person.objects.filter(pk__in=ids).order_by("family_name", "given_name", "pk"))
 
 
 def speaker_for_person(recording, person):
