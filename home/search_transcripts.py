@@ -12,12 +12,11 @@ from dataclasses import dataclass
 
 from meetings.models import AgendaItem
 from transcription.models import Recording, format_timestamp
-from transcription.public import published_recordings
+from transcription.public import published_recordings, segment_anchor
 from transcription.search_index import Passage, public_passages
 
 # The meeting page's anchors (transcription/public_views.py, templates/transcription/public/):
 # a line of the transcript, and the recording and transcript section.
-SEGMENT_ANCHOR = "transcript-{recording_id}-{segment_id}"
 RECORDING_ANCHOR = "recording-heading"
 LONGEST_FRAGMENT = 6
 SHORTEST_FRAGMENT = 3
@@ -66,9 +65,7 @@ class TranscriptMatch:
         """The line said on the meeting page; the recording section if no line matched."""
         if self.passage is None:
             return RECORDING_ANCHOR
-        return SEGMENT_ANCHOR.format(
-            recording_id=self.passage.recording_id, segment_id=self.passage.segment_id
-        )
+        return segment_anchor(self.passage.recording_id, self.passage.segment_id)
 
 
 def item_number(item):

@@ -81,6 +81,11 @@ def exempt_spans(recording):
     )
 
 
+def segment_anchor(recording_id, segment_id):
+    """The id of a segment's line on the meeting page (the search links to it)."""
+    return f"transcript-{recording_id}-{segment_id}"
+
+
 def fingerprint(stretches):
     """A short key for a set of stretches: the published audio is remade when it changes."""
     text = ";".join(f"{s.start:.3f}-{s.end:.3f}" for s in stretches)

@@ -22,7 +22,13 @@ from meetings.models import AgendaItem
 
 from . import captions
 from .models import Recording, format_timestamp
-from .public import UNOFFICIAL_NOTICE, public_segments, public_stretches, published_recordings
+from .public import (
+    UNOFFICIAL_NOTICE,
+    public_segments,
+    public_stretches,
+    published_recordings,
+    segment_anchor,
+)
 from .renditions import CONTENT_TYPE, EXTENSION, public_audio_is_current, refresh_public_audio
 from .streaming import serve_stored_file
 
@@ -94,7 +100,7 @@ def _line(segment, recording):
     speaker = segment.speaker.name if segment.speaker_id else ""
     seek_url = f"{recording.audio_url}#t={segment.start:.1f}" if recording.audio_url else ""
     return TranscriptLine(
-        anchor=f"transcript-{recording.pk}-{segment.pk}",
+        anchor=segment_anchor(recording.pk, segment.pk),
         start=round(segment.start, 3),
         end=round(segment.end, 3),
         timestamp=format_timestamp(segment.start),
