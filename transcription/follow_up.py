@@ -26,6 +26,10 @@ def _align(recording, path):
 def _label_voices(recording, path):
     if not getattr(settings, "TRANSCRIPTION_LABEL_SPEAKERS", True):
         return
+    if recording.segments.filter(speaker__isnull=False).exists():
+        # The engine told the voices apart itself, or an earlier run was labelled and perhaps
+        # mapped to people since: either way the labels stand.
+        return
     from .voices import label_speakers
 
     label_speakers(recording, path)

@@ -86,6 +86,10 @@ def test_democratic_services_group_has_the_intended_permissions():
         "change_transcriptspan",
         "delete_transcriptspan",
         "view_transcriptspan",
+        "add_draftproposal",
+        "change_draftproposal",
+        "delete_draftproposal",
+        "view_draftproposal",
     }
     root_page = Page.get_first_root_node()
     assert codenames(GroupPagePermission.objects.filter(group=group, page=root_page)) == {

@@ -422,3 +422,32 @@ def test_the_heartbeat_keeps_beating_during_a_long_chunk(board_index, tone):
             time.sleep(0.05)
     assert not heartbeat.thread.is_alive()
     assert TranscriptionJob.objects.get(pk=job.pk).heartbeat_at > before
+
+
+def test_a_failing_follow_up_step_is_noted_and_the_transcript_stays_done(job, monkeypatch, caplog):
+    def broken(recording):
+        raise RuntimeError("no agenda")
+
+    monkeypatch.setattr("transcription.alignment.align_from_transcript", broken)
+    assert jobs.run_job(job.pk, engine=ScriptedEngine()) == "done"
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert "Marking the agenda items could not be done automatically" in job.note
+    assert TranscriptSegment.objects.filter(recording=job.recording).count() == 2 * CHUNKS
+    assert "marking the agenda items failed" in caplog.text
+
+
+def test_voices_are_grouped_unless_turned_off(job, settings, monkeypatch):
+    grouped = []
+    monkeypatch.setattr(
+        "transcription.voices.label_speakers", lambda recording, path: grouped.append(path)
+    )
+    settings.TRANSCRIPTION_LABEL_SPEAKERS = False
+    jobs.run_job(job.pk, engine=ScriptedEngine())
+    assert grouped == []
+
+    settings.TRANSCRIPTION_LABEL_SPEAKERS = True
+    again = jobs.queue_transcription(job.recording)
+    jobs.run_job(again.pk, engine=ScriptedEngine())
+    assert len(grouped) == 1
