@@ -149,6 +149,15 @@ _RESOLVED_LEAD = re.compile(
     r"resolved\b\s*(?::-?|,|-|\.)?\s*",
     re.IGNORECASE,
 )
+# Whisper tiny.en often hears a resolution's opening "That" as "At": "At the report be noted."
+# Put back only where the rest is a resolution's subjunctive ("be noted", "take place", "submit")
+# and the "At" is not a time or a meeting ("At the last meeting…", "At 10am…").
+_MISHEARD_THAT = re.compile(
+    r"^At\s+(?!\d)(?!(?:this|that|the (?:last|previous|next|same|start|end|time|moment|meeting)|"
+    r"present|least|first)\b)"
+    r"(?=.*\b(?:be (?:\w+ed|given|held|taken|made|brought|drawn|sent|seen|shown|written)|"
+    r"take place|submit|receive|commit|advise|circulate|report back)\b)",
+)
 _AGREED_LEAD = re.compile(
     r"^(?:(?:it was|the (?:board|committee|panel|meeting|members)|members|we)\s+)?"
     r"(?:all\s+)?agreed\s*(?::-?|,)?\s*(?=that\b)",
@@ -156,6 +165,7 @@ _AGREED_LEAD = re.compile(
 )
 _DECISION = re.compile(
     r"^that\b.*\bbe\b|"
+    r"^that\b.*\b(?:take place|submit|receive|commit|advise|circulate|report back)\b|"
     r"\bthat the (?:report|update|presentation|minutes|information)s? be noted\b|"
     r"\bthe (?:board|committee|panel|meeting|members) (?:noted|agreed|approved|endorsed|resolved|"
     r"accepted|adopted|supported)\b|"
@@ -289,6 +299,11 @@ def as_resolution(text):
     return full_stop(text)
 
 
+def restore_that(text):
+    """'At the report be noted.' -> 'That the report be noted.' (see _MISHEARD_THAT)."""
+    return _MISHEARD_THAT.sub("That ", text, count=1)
+
+
 def is_decision(text):
     return bool(_DECISION.search(text)) and not _NOT_A_DECISION.search(text)
 
@@ -419,6 +434,7 @@ class _ItemReader:
         return self.run_speaker is not self._no_run and sentence.speaker_key == self.run_speaker
 
     def _resolution(self, sentence, text):
+        text = restore_that(text)
         lead = _RESOLVED_LEAD.match(text)
         if lead:
             self.run_speaker = sentence.speaker_key

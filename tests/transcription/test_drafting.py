@@ -20,7 +20,12 @@ from transcription.drafting import (
     owner_pairs,
     propose_minutes,
 )
-from transcription.drafting_text import in_minute_style, split_sentences
+from transcription.drafting_text import (
+    in_minute_style,
+    is_decision,
+    restore_that,
+    split_sentences,
+)
 from transcription.models import DraftKind, DraftProposal
 from transcription.testing import recordings
 
@@ -437,3 +442,26 @@ def test_proposals_of_two_recordings_are_refused_together(hwb, officer):
         add_to_minutes([], user=officer)
     assert not MinutesPage.objects.child_of(hwb.meeting).exists()
     assert not DraftProposal.objects.exclude(added_to_minutes_at=None).exists()
+
+
+@pytest.mark.parametrize(
+    ("heard", "resolution"),
+    [
+        ("At the report be noted.", "That the report be noted."),
+        ("At future meetings take place on 17th May 2017,", "That future meetings take place on"),
+        (
+            "At children and young people's services submit proposals to the next board meeting.",
+            "That children and young people's services submit proposals",
+        ),
+        ("At the last meeting the report was noted.", None),
+        ("At 10am the board would be updated.", None),
+        ("At the meeting it would be considered again.", None),
+    ],
+)
+def test_a_resolution_whose_that_was_heard_as_at(heard, resolution):
+    restored = restore_that(heard)
+    if resolution is None:
+        assert restored == heard
+    else:
+        assert restored.startswith(resolution)
+        assert is_decision(restored)

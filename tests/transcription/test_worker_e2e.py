@@ -104,7 +104,8 @@ def test_an_uploaded_recording_is_transcribed_by_a_real_worker(
 
     # The officer drafts the minutes of item 52 from its span: what was reported and an action
     # owned by the two people the chair named; the minutes stay a draft. (Whether the resolution
-    # is found depends on tiny.en hearing its "That ...": on this recording it hears "At ...".)
+    # is found depends on what tiny.en hears: here "That Chris Edwards and Sharon Kemp advise"
+    # comes out as "At Chris Edwards and Sharon Kemp and Mise", which is not a resolution.)
     proposals = propose_minutes(recording, user=officer)
     kinds = {proposal.kind for proposal in proposals}
     assert {DraftKind.NARRATIVE, DraftKind.ACTION} <= kinds
