@@ -34,6 +34,12 @@ def test_the_command_writes_the_transcript_as_json(tmp_path, meeting_recording, 
     text = " ".join(segment["text"] for segment in data["segments"])
     assert similarity(meeting_recording.text, text) >= 0.7
     assert "Tony Clabby" in text
+    # The voices are told apart as the worker does: the chair's opening is one voice, and the
+    # eight voices of the meeting give several labels.
+    speakers = [segment["speaker"] for segment in data["segments"]]
+    assert all(speaker.startswith("Speaker ") for speaker in speakers)
+    assert speakers[0] == speakers[1] == "Speaker 1"
+    assert 4 <= len(set(speakers)) <= 12
     progress = capsys.readouterr().err
     assert "short-meeting.mp3: 1 minute" in progress
     assert "Chunk 1 of " in progress and "Done: " in progress

@@ -3,7 +3,9 @@
 For trying the engine on a council's own recordings, and for scripts: prints progress to
 stderr and writes `{"duration": seconds, "segments": [{"start", "end", "text", "speaker"}]}` to
 `--json OUT` (or to stdout). Names given with `--attendees` and terms with `--terms` are used as
-the meeting's vocabulary, with the default glossary (JSNA, RDaSH, Healthwatch…).
+the meeting's vocabulary, with the default glossary (JSNA, RDaSH, Healthwatch…). Segments are
+grouped by voice as the worker groups them ("Speaker 1", "Speaker 2"…; `--no-speakers` leaves
+"speaker" empty).
 """
 
 import json
@@ -17,6 +19,7 @@ from transcription.audio import AudioError, probe
 from transcription.engine import EngineError, WhisperEngine
 from transcription.pipeline import chunk_plan, describe_duration, transcribe_recording
 from transcription.vocabulary import Vocabulary
+from transcription.voices import Stretch, group_segments, voices_of
 
 
 def _split(text: str) -> list[str]:
@@ -47,6 +50,11 @@ class Command(BaseCommand):
             "--threads", type=int, default=0, help="CPU threads (default: setting)."
         )
         parser.add_argument("--json", dest="json_path", default="", help="Write the JSON here.")
+        parser.add_argument(
+            "--no-speakers",
+            action="store_true",
+            help='Leave "speaker" empty instead of grouping the segments by voice.',
+        )
 
     def handle(self, *args, **options):
         path = Path(options["audio"])
@@ -65,6 +73,9 @@ class Command(BaseCommand):
             transcript = transcribe_recording(
                 path, engine, vocabulary=vocabulary, info=info, on_chunk=self.chunk_done
             )
+            if not options["no_speakers"] and transcript.segments:
+                self.progress("Telling the voices apart.")
+                label_voices(path, transcript.segments)
         except (AudioError, EngineError) as error:
             raise CommandError(str(error)) from error
         for note in transcript.notes:
@@ -95,3 +106,12 @@ class Command(BaseCommand):
     def progress(self, message: str) -> None:
         self.stderr.write(message)
         sys.stderr.flush()
+
+
+def label_voices(path, segments):
+    """Give each segment its voice's label ("Speaker 1", ...) as the worker does (voices.py)."""
+    stretches = [Stretch(index, s.start, s.end) for index, s in enumerate(segments)]
+    found = voices_of(path, stretches)
+    groups = group_segments([found[index] for index in range(len(segments))])
+    for segment, group in zip(segments, groups, strict=True):
+        segment.speaker = f"Speaker {group}" if group is not None else ""
