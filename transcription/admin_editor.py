@@ -43,6 +43,7 @@ from boards.models import Person
 from meetings.models import AgendaItem
 
 from .admin_views import AdminTemplateView, may_manage, when
+from .bulk_changes import bulk_change
 from .meeting_people import meeting_people
 from .models import (
     JobStatus,
@@ -450,7 +451,8 @@ class TranscriptEditorView(RecordingAdminView):
     def save_rows(self, ids, selected):
         """Save the changed rows of the page in one transaction; the others are left alone."""
         rows, saved = [], 0
-        with transaction.atomic():
+        # One reindex for the page, not one per corrected row (bulk_changes.py).
+        with transaction.atomic(), bulk_change(self.recording):
             segments = self.recording.segments.filter(pk__in=ids).select_related("speaker__person")
             # Locked so that two officers saving at once cannot both pass the conflict check.
             by_pk = {segment.pk: segment for segment in segments.select_for_update(of=("self",))}

@@ -300,12 +300,13 @@ class JobRun:
             )
             # An officer's corrections are kept: the new run's segments that overlap them are not.
             corrected = list(earlier.filter(edited=True).values_list("start", "end"))
+            corrected_starts = {start for start, _end in corrected}
             earlier.filter(edited=False).delete()
             TranscriptSegment.objects.bulk_create(
                 row
                 for row in self.segment_rows(job.recording_id, index, segments)
-                if not any(row.start < end and row.end > start for start, end in corrected)
-                and row.start not in {start for start, _end in corrected}
+                if row.start not in corrected_starts
+                and not any(row.start < end and row.end > start for start, end in corrected)
             )
 
     def segment_rows(self, recording_id, chunk_index, segments):

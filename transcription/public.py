@@ -133,10 +133,12 @@ def published_recordings():
     )
 
 
-def public_segments(recording):
+def public_segments(recording, stretches=None):
     """The segments of a published recording the public may read, each with `.agenda_item_id`,
-    in time order. Three queries whatever the length: spans, segments (with speakers)."""
-    stretches = public_stretches(recording)
+    in time order. Three queries whatever the length (spans, exempt spans, segments with their
+    speakers); two when the caller has the `stretches` already."""
+    if stretches is None:
+        stretches = public_stretches(recording)
     if not stretches:
         return []
     exempt = exempt_spans(recording)

@@ -113,9 +113,9 @@ def _line(segment, recording):
 def transcript_context(meeting, request):
     """The meeting's published recordings and public transcript, or None when there are none.
 
-    One query for a meeting without a recording marked for publication; with one, seven (the
-    view restrictions and the recordings, then per recording its stretches twice, its exempt
-    spans and its segments with their speakers), however long the transcript.
+    One query for a meeting without a recording marked for publication; with one, six (the
+    view restrictions and the recordings, then per recording its stretches, its exempt spans and
+    its segments with their speakers), however long the transcript.
     """
     if meeting.pk is None or meeting.is_private:
         return None
@@ -128,7 +128,7 @@ def transcript_context(meeting, request):
     shown, by_item = [], {}
     for number, recording in enumerate(recordings, start=1):
         stretches = public_stretches(recording)
-        segments = public_segments(recording)
+        segments = public_segments(recording, stretches)
         if not segments:
             continue
         urls = _recording_urls(meeting_url, recording.pk)

@@ -13,7 +13,7 @@ from meetings.factories import AgendaItemFactory
 from transcription.alignment import AlignmentError, align_from_transcript, save_starts
 from transcription.models import SpanSource, TranscriptSegment, TranscriptSpan
 
-from .job_helpers import make_meeting, make_officer, make_recording
+from .job_helpers import make_meeting, make_recording
 
 TITLES = {
     50: "Minutes of the Previous Meeting",
@@ -63,17 +63,6 @@ def add_segments(recording, said):
         TranscriptSegment(recording=recording, chunk_index=0, start=start, end=end, text=text)
         for start, end, text in said
     )
-
-
-@pytest.fixture
-def officer(django_user_model):
-    return make_officer(django_user_model)
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    client.force_login(officer)
-    return client
 
 
 def alignment_url(recording):

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,34 +16,12 @@ from transcription.drafting import propose_minutes
 from transcription.models import DraftKind, DraftProposal
 
 from .drafting_helpers import hwb_meeting
-from .job_helpers import make_officer, make_recording
+from .job_helpers import make_recording
 
 
 @pytest.fixture
 def hwb(board_index):
     return hwb_meeting(board_index, items=[50, 52, 54])
-
-
-@pytest.fixture
-def officer(django_user_model):
-    return make_officer(django_user_model)
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    client.force_login(officer)
-    return client
-
-
-@pytest.fixture
-def viewer(django_user_model):
-    """May read recordings in the admin, but not change anything."""
-    user = django_user_model.objects.create_user("viewer", password="pw")
-    user.user_permissions.add(
-        Permission.objects.get(codename="access_admin"),
-        Permission.objects.get(codename="view_recording"),
-    )
-    return user
 
 
 def url(recording):

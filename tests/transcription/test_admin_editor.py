@@ -67,17 +67,6 @@ def segments(recording, voices):
 
 
 @pytest.fixture
-def officer(django_user_model):
-    return make_officer(django_user_model)
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    client.force_login(officer)
-    return client
-
-
-@pytest.fixture
 def kate_green(meeting):
     person = PersonFactory(given_name="Kate", family_name="Green")
     MembershipFactory(board=meeting.get_parent().specific, person=person)
@@ -401,16 +390,6 @@ def test_a_segment_removed_meanwhile_is_reported(officer_client, recording, segm
 
 
 # Permissions -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def viewer(django_user_model):
-    viewer = django_user_model.objects.create_user("viewer", password="pw")
-    viewer.user_permissions.add(
-        Permission.objects.get(codename="access_admin"),
-        Permission.objects.get(codename="view_recording"),
-    )
-    return viewer
 
 
 def test_a_viewer_reads_but_cannot_save(client, viewer, officer, recording, segments):

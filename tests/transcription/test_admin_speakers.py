@@ -10,23 +10,12 @@ from meetings.factories import AgendaItemFactory
 from transcription.models import Speaker, TranscriptSegment, TranscriptSpan
 from transcription.speaker_assignment import assign_segments
 
-from .job_helpers import make_meeting, make_officer, make_recording
+from .job_helpers import make_meeting, make_recording
 
 
 @pytest.fixture
 def meeting(board_index):
     return make_meeting(board_index)
-
-
-@pytest.fixture
-def officer(django_user_model):
-    return make_officer(django_user_model)
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    client.force_login(officer)
-    return client
 
 
 @pytest.fixture

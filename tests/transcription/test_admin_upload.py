@@ -18,7 +18,7 @@ from wagtail.models import ModelLogEntry
 from boards.models import BOARD_MEMBERS_GROUP
 from transcription.models import JobStatus, Recording, TranscriptionJob, TranscriptSegment
 
-from .job_helpers import DUMMY_TASKS, make_meeting, make_officer, make_recording, write_tone
+from .job_helpers import DUMMY_TASKS, make_meeting, make_recording, write_tone
 
 
 @pytest.fixture(autouse=True)
@@ -38,17 +38,6 @@ def audio_dir(tmp_path_factory):
 @pytest.fixture
 def meeting(board_index):
     return make_meeting(board_index)
-
-
-@pytest.fixture
-def officer(django_user_model):
-    return make_officer(django_user_model)
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    client.force_login(officer)
-    return client
 
 
 def upload(client, meeting, name, content, content_type="audio/mpeg"):

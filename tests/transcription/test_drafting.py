@@ -38,11 +38,6 @@ def hwb(board_index):
     return hwb_meeting(board_index)
 
 
-@pytest.fixture
-def officer(django_user_model):
-    return make_officer(django_user_model)
-
-
 def of(proposals, number, hwb, kind):
     item = hwb.item(number)
     return [p for p in proposals if p.agenda_item_id == item.pk and p.kind == kind]

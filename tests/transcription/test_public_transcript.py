@@ -370,8 +370,8 @@ def test_the_transcript_adds_a_fixed_number_of_queries_to_the_page(client, board
     with_count, _ = count_queries(client, with_transcript.meeting.url)
     without_count, _ = count_queries(client, without.meeting.url)
 
-    # The restrictions and the recordings, then the stretches (twice), exempt spans and segments.
-    assert with_count - without_count == 6
+    # The restrictions and the recordings, then the stretches, exempt spans and segments.
+    assert with_count - without_count == 5
 
 
 @pytest.mark.django_db

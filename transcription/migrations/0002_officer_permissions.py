@@ -1,9 +1,8 @@
 """Democratic services officers upload recordings, follow and correct their transcripts."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-DEMOCRATIC_SERVICES = "Democratic services"
+from transcription.migrations_support import grant_to_officers, revoke_from_officers
 
 PERMISSIONS = [
     "add_recording",
@@ -25,30 +24,11 @@ PERMISSIONS = [
 
 
 def grant(apps, schema_editor):
-    # On a new database the permissions do not exist until post_migrate; make them now.
-    app_config = apps.get_app_config("transcription")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    officers, _ = Group.objects.get_or_create(name=DEMOCRATIC_SERVICES)
-    officers.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="transcription", codename__in=PERMISSIONS
-        )
-    )
+    grant_to_officers(apps, PERMISSIONS)
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for officers in Group.objects.filter(name=DEMOCRATIC_SERVICES):
-        officers.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="transcription", codename__in=PERMISSIONS
-            )
-        )
+    revoke_from_officers(apps, PERMISSIONS)
 
 
 class Migration(migrations.Migration):
